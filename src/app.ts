@@ -1,0 +1,155 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { CanvasCaptchaRenderer } from './captcha/canvas-renderer.js';
+import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { connectDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { SqlStore } from './db/sql-store.js';
+import type { AccountDatabase } from './db/user-store.js';
+import errorReplies from './http/plugins/errors.js';
+import openApi from './http/plugins/openapi.js';
+import originCheck from './http/plugins/origin-check.js';
+import imageCodeRoute from './http/routes/image-code.js';
+import type { RouteOptions } from './http/routes/options.js';
+import registerRoute from './http/routes/register.js';
+import sessionsRoutes from './http/routes/sessions.js';
+import smsCodeRoute from './http/routes/sms-code.js';
+import testHookRoutes from './http/routes/test-hooks.js';
+import usersRoute from './http/routes/users.js';
+import { Argon2Hasher } from './passwords/argon2-hasher.js';
+import type { PasswordHasher } from './passwords/password-hasher.js';
+import { secretFromFile } from './secret-file.js';
+import { AccountService } from './services/accounts.js';
+import { CaptchaService } from './services/captcha.js';
+import type { Services } from './services/index.js';
+import { RateLimits } from './services/rate-limits.js';
+import { CodeDigester } from './services/secrets.js';
+import { SessionService } from './services/sessions.js';
+import { SmsCodeService } from './services/sms-codes.js';
+import { ConsoleSmsSender } from './sms/console.js';
+import type { SmsSender } from './sms/sms-sender.js';
+import type { KeyValueStore } from './store/key-value-store.js';
+import { MemoryStore } from './store/memory-store.js';
+
+/** Parts a test (or another deployment) can put in place of the defaults. */
+export interface Overrides {
+  clock?: Clock;
+  keyValueStore?: KeyValueStore;
+  database?: AccountDatabase;
+  smsSender?: SmsSender;
+  captchaRenderer?: CaptchaRenderer;
+  passwordHasher?: PasswordHasher;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The domain services this app was built with, for tests and tools. */
+    services: Services;
+  }
+}
+
+export type App = FastifyInstance;
+
+const API_PREFIX = '/api/1.0';
+
+async function openDatabase(url: string): Promise<AccountDatabase> {
+  const db = await connectDatabase(url);
+  await migrateToLatest(db);
+  return new SqlStore(db);
+}
+
+/** Wires the configured adapters, services and routes into a Fastify app (not yet listening). */
+export async function buildApp(config: Config, overrides: Overrides = {}): Promise<App> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Contract §1: a number where a string belongs is refused, never coerced.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+
+  const clock = overrides.clock ?? systemClock;
+  const secret = config.secret ?? secretFromFile(config.dataDir);
+  const store = overrides.keyValueStore ?? new MemoryStore(clock);
+  const database = overrides.database ?? (await openDatabase(config.databaseUrl));
+  app.addHook('onClose', async () => {
+    if (overrides.keyValueStore === undefined) await store.close();
+    if (overrides.database === undefined) await database.close();
+  });
+
+  const digester = new CodeDigester(secret);
+  const limits = new RateLimits(store);
+  const captchas = new CaptchaService(store, overrides.captchaRenderer ?? new CanvasCaptchaRenderer(), digester, {
+    length: config.imageCodeLength,
+    ttlSeconds: config.imageCodeTtlSeconds,
+  });
+  const smsCodes = new SmsCodeService(
+    store,
+    captchas,
+    database,
+    limits,
+    overrides.smsSender ?? new ConsoleSmsSender(app.log),
+    digester,
+    {
+      ttlSeconds: config.smsCodeTtlSeconds,
+      resendSeconds: config.smsResendSeconds,
+      maxAttempts: config.smsCodeMaxAttempts,
+      perPhonePerDay: config.smsPerPhonePerDay,
+      perIpPerHour: config.smsPerIpPerHour,
+      sendTimeoutMs: config.smsSendTimeoutMs,
+      keepCodesForTests: config.testHooks,
+    },
+    app.log,
+  );
+  const sessions = new SessionService(database, clock, config.sessionTtlSeconds);
+  const accounts = new AccountService(
+    database,
+    smsCodes,
+    sessions,
+    overrides.passwordHasher ?? new Argon2Hasher(),
+    limits,
+    clock,
+    {
+      passwordMinLength: config.passwordMinLength,
+      loginMaxFailures: config.loginMaxFailures,
+      loginLockSeconds: config.loginLockSeconds,
+    },
+  );
+  const services: Services = { captchas, smsCodes, accounts, sessions };
+  app.decorate('services', services);
+
+  const sweep = setInterval(() => {
+    sessions.deleteExpiredSessions().catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
+  }, 10 * 60_000);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
+
+  await app.register(cookie);
+  await app.register(errorReplies);
+  await app.register(openApi);
+  await app.register(originCheck, { allowedOrigins: config.allowedOrigins });
+
+  const routeOptions: RouteOptions = {
+    services,
+    cookie: { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds },
+    testHooks: config.testHooks,
+  };
+  await app.register(
+    async (api) => {
+      api.addHook('onSend', async (_request, reply) => {
+        reply.header('x-content-type-options', 'nosniff');
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      });
+      for (const routes of [imageCodeRoute, smsCodeRoute, registerRoute, sessionsRoutes, usersRoute]) {
+        await api.register(routes, routeOptions);
+      }
+      if (config.testHooks) await api.register(testHookRoutes, routeOptions);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
+
+  return app;
+}

@@ -1,0 +1,155 @@
+import path from 'node:path';
+
+/**
+ * Everything the service can be told from outside, read once from the environment,
+ * validated, and frozen. Nothing else in the code reads `process.env`.
+ */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** `sqlite:<file>` (default `sqlite:./data/medicine.db`), `sqlite::memory:`, `postgres://…`, `mysql://…`. */
+  readonly databaseUrl: string;
+  /** Unset: the in-process key-value store. */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly dataDir: string;
+  /** HMAC key for codes at rest; unset outside production: generated once under `dataDir`. */
+  readonly secret: string | undefined;
+  readonly smsProvider: 'console';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly testHooks: boolean;
+  readonly cookieSecure: boolean;
+  readonly allowedOrigins: readonly string[];
+  readonly trustProxy: boolean | string;
+  readonly sessionTtlSeconds: number;
+  readonly imageCodeTtlSeconds: number;
+  readonly imageCodeLength: number;
+  readonly smsCodeTtlSeconds: number;
+  readonly smsResendSeconds: number;
+  readonly smsCodeMaxAttempts: number;
+  readonly smsPerPhonePerDay: number;
+  readonly smsPerIpPerHour: number;
+  readonly smsSendTimeoutMs: number;
+  readonly passwordMinLength: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockSeconds: number;
+  readonly bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be 1/0, true/false, yes/no or on/off, got "${env[name]}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env, dataDir: string): string {
+  const raw = env.DATABASE_URL?.trim();
+  if (raw === undefined || raw === '') return `sqlite:${path.join(dataDir, 'medicine.db')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/.test(raw)) {
+    throw new ConfigError('DATABASE_URL must start with sqlite:, postgres://, postgresql:// or mysql://');
+  }
+  return raw;
+}
+
+function trustProxy(env: Env): boolean | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  return raw; // a comma-separated list of addresses or CIDR ranges, handed to Fastify
+}
+
+/** Reads the environment (by default `process.env`) into a frozen, validated `Config`. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+  const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
+  const testHooks = flag(env, 'MEDICINE_TEST_HOOKS', false);
+  if (testHooks && production) {
+    throw new ConfigError('MEDICINE_TEST_HOOKS must not be set when NODE_ENV=production');
+  }
+  const secret = env.MEDICINE_SECRET?.trim() || undefined;
+  if (production && secret === undefined) {
+    throw new ConfigError('MEDICINE_SECRET is required when NODE_ENV=production (32+ random characters)');
+  }
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('MEDICINE_SECRET must be at least 32 characters long');
+  }
+  const smsProvider = oneOf(env, 'SMS_PROVIDER', ['console'], 'console');
+  if (production && env.SMS_PROVIDER === undefined) {
+    throw new ConfigError('SMS_PROVIDER must be set explicitly when NODE_ENV=production');
+  }
+  const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of allowedOrigins) {
+    if (!URL.canParse(origin)) throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not a URL origin`);
+  }
+
+  const config: Config = {
+    env: nodeEnv,
+    host: env.HOST?.trim() || '127.0.0.1',
+    port: integer(env, 'PORT', 5000, 0, 65535),
+    databaseUrl: databaseUrl(env, dataDir),
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'medicine:',
+    dataDir,
+    secret,
+    smsProvider,
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    testHooks,
+    cookieSecure: flag(env, 'COOKIE_SECURE', production),
+    allowedOrigins: Object.freeze(allowedOrigins.map((o) => new URL(o).origin)),
+    trustProxy: trustProxy(env),
+    sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 3600, 60, 365 * 24 * 3600),
+    imageCodeTtlSeconds: integer(env, 'IMAGE_CODE_TTL_SECONDS', 300, 10, 3600),
+    imageCodeLength: integer(env, 'IMAGE_CODE_LENGTH', 4, 4, 8),
+    smsCodeTtlSeconds: integer(env, 'SMS_CODE_TTL_SECONDS', 300, 30, 3600),
+    smsResendSeconds: integer(env, 'SMS_RESEND_SECONDS', 60, 1, 3600),
+    smsCodeMaxAttempts: integer(env, 'SMS_CODE_MAX_ATTEMPTS', 5, 1, 20),
+    smsPerPhonePerDay: integer(env, 'SMS_PER_PHONE_PER_DAY', 10, 1, 1000),
+    smsPerIpPerHour: integer(env, 'SMS_PER_IP_PER_HOUR', 30, 1, 100000),
+    smsSendTimeoutMs: integer(env, 'SMS_SEND_TIMEOUT_MS', 5000, 100, 60000),
+    passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 1, 128),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 600, 1, 24 * 3600),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Opens the database that `url` names: `sqlite:<file>`, `sqlite::memory:`, `postgres://…` or `mysql://…`. */
+export async function connectDatabase(url: string): Promise<Kysely<Database>> {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    const { default: SQLite } = await import('better-sqlite3');
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const database = new SQLite(file === ':memory:' ? ':memory:' : path.resolve(file));
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: 5000,
+    });
+    // An idle client that loses its server emits 'error'; the pool replaces it.
+    pool.on('error', () => {});
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    const { createPool } = await import('mysql2');
+    const pool = createPool({
+      uri: url.replace(/^mariadb:/, 'mysql:'),
+      connectionLimit: 10,
+      connectTimeout: 5000,
+      enableKeepAlive: true,
+    });
+    return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  }
+  throw new Error('DATABASE_URL must start with sqlite:, postgres:// or mysql://');
+}
+
+/** The URL with any password replaced, fit for an error message or a log line. */
+export function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

@@ -1,0 +1,30 @@
+import type { Generated } from 'kysely';
+
+/** The tables as Kysely sees them. Times are milliseconds since the epoch (BIGINT). */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  phone: string;
+  password_hash: string;
+  name: string;
+  types: string;
+  avatar_url: string | null;
+  age: number | null;
+  address: string | null;
+  created_at: number | string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session id; the id itself is never stored. */
+  id_hash: string;
+  user_id: number;
+  created_at: number | string;
+  last_used_at: number | string;
+  expires_at: number | string;
+  ip: string | null;
+  user_agent: string | null;
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { replies } from '../schemas.js';
+import type { RouteOptions } from './options.js';
+
+const CAPTCHA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+interface Query {
+  uuid: string;
+  last_uuid?: string;
+}
+
+/** GET /imageCode — contract §3: draw a captcha for `uuid`, forget `last_uuid`'s. */
+export default async function imageCodeRoute(app: FastifyInstance, { services, testHooks }: RouteOptions) {
+  app.get<{ Querystring: Query }>(
+    '/imageCode',
+    {
+      schema: {
+        summary: 'Get an image captcha',
+        querystring: {
+          type: 'object',
+          required: ['uuid'],
+          properties: {
+            uuid: { type: 'string', pattern: CAPTCHA_ID.source, description: "The client's id for this captcha" },
+            // Anything up to 66 characters is accepted, including the seed's literal `""`.
+            last_uuid: { type: 'string', maxLength: 66, description: "The client's previous captcha id" },
+          },
+        },
+        response: replies,
+      },
+    },
+    async (request, reply) => {
+      const { uuid, last_uuid: lastUuid } = request.query;
+      const previous = lastUuid !== undefined && CAPTCHA_ID.test(lastUuid) ? lastUuid : undefined;
+      const captcha = await services.captchas.issueCaptcha(uuid, previous);
+      reply.header('content-type', captcha.contentType).header('cache-control', 'no-store');
+      if (testHooks) reply.header('x-captcha-text', captcha.text);
+      return reply.send(captcha.image);
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { AccountType } from '../../db/user-store.js';
+import { ACCOUNT_TYPES } from '../../services/accounts.js';
+import { sendFailure, sendOk } from '../reply.js';
+import { phoneField, replies, requiredString } from '../schemas.js';
+import { readSessionId, setSessionCookie } from '../session-cookie.js';
+import type { RouteOptions } from './options.js';
+
+interface Body {
+  phone: string;
+  phone_code: string;
+  password: string;
+  password2: string;
+  types?: AccountType;
+}
+
+/** POST /register — contract §2: create a patient or doctor account and log it in. */
+export default async function registerRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
+  app.post<{ Body: Body }>(
+    '/register',
+    {
+      schema: {
+        summary: 'Register a patient or a doctor',
+        body: {
+          type: 'object',
+          required: ['phone', 'phone_code', 'password', 'password2'],
+          properties: {
+            phone: phoneField,
+            phone_code: requiredString(16, 'The SMS code'),
+            password: requiredString(1024, 'The password; the length rule is checked after the phone'),
+            password2: requiredString(1024, 'The password again'),
+            types: { type: 'string', enum: ACCOUNT_TYPES, default: 'patient' },
+          },
+        },
+        response: replies,
+      },
+    },
+    async (request, reply) => {
+      const { phone, phone_code: phoneCode, password, password2, types } = request.body;
+      const client = { ip: request.ip, userAgent: request.headers['user-agent'] };
+      const result = await services.accounts.registerAccount({ phone, phoneCode, password, password2, types }, client);
+      if (!result.ok) return sendFailure(reply, result);
+      await services.sessions.endSession(readSessionId(request));
+      setSessionCookie(reply, result.value.sessionId, cookie);
+      return sendOk(reply, '注册成功');
+    },
+  );
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { RET } from '../../ret.js';
+import { retBody, sendFailure, sendOk } from '../reply.js';
+import { phoneField, replies, requiredString } from '../schemas.js';
+import { clearSessionCookie, readSessionId, setSessionCookie } from '../session-cookie.js';
+import type { RouteOptions } from './options.js';
+
+interface LoginBody {
+  phone: string;
+  password: string;
+}
+
+/** POST /sessions logs in, DELETE /sessions logs out — contract §2. */
+export default async function sessionsRoutes(app: FastifyInstance, { services, cookie }: RouteOptions) {
+  app.post<{ Body: LoginBody }>(
+    '/sessions',
+    {
+      schema: {
+        summary: 'Log in',
+        body: {
+          type: 'object',
+          required: ['phone', 'password'],
+          properties: { phone: phoneField, password: requiredString(1024) },
+        },
+        response: replies,
+      },
+    },
+    async (request, reply) => {
+      const client = { ip: request.ip, userAgent: request.headers['user-agent'] };
+      const result = await services.accounts.logIn(request.body, client);
+      if (!result.ok) return sendFailure(reply, result);
+      // The id a client presented is never kept: it is destroyed and a new one issued.
+      await services.sessions.endSession(readSessionId(request));
+      setSessionCookie(reply, result.value.sessionId, cookie);
+      return sendOk(reply, '登陆成功');
+    },
+  );
+
+  app.delete(
+    '/sessions',
+    { schema: { summary: 'Log out', response: replies } },
+    async (request, reply) => {
+      const ended = await services.sessions.endSession(readSessionId(request));
+      if (!ended) return reply.send(retBody(RET.SESSIONERR));
+      clearSessionCookie(reply, cookie);
+      return sendOk(reply, '退出成功');
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { RET } from '../../ret.js';
+import { retBody, sendOk } from '../reply.js';
+import { requiredString, retReply } from '../schemas.js';
+import type { RouteOptions } from './options.js';
+
+/** GET /test/sms — contract §6; registered only when MEDICINE_TEST_HOOKS=1. */
+export default async function testHookRoutes(app: FastifyInstance, { services }: RouteOptions) {
+  app.get<{ Querystring: { phone: string } }>(
+    '/test/sms',
+    {
+      schema: {
+        summary: 'Test hook: the last SMS code sent to a phone',
+        querystring: { type: 'object', required: ['phone'], properties: { phone: requiredString(32) } },
+        response: { 200: { ...retReply, properties: { ...retReply.properties, code: { type: 'string' } } } },
+      },
+    },
+    async (request, reply) => {
+      const code = await services.smsCodes.lastCodeForTests(request.query.phone);
+      if (code === null) return reply.send(retBody(RET.NODATA, '没有发往该号码的验证码'));
+      return sendOk(reply, '查询成功', { code });
+    },
+  );
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { AccountType, User, UserStore } from '../db/user-store.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import { fail, ok, RET, type Result } from '../ret.js';
+import { normaliseMainlandPhone } from './phone.js';
+import type { RateLimits } from './rate-limits.js';
+import type { ClientInfo, SessionService } from './sessions.js';
+import type { SmsCodeService } from './sms-codes.js';
+
+export const ACCOUNT_TYPES: readonly AccountType[] = ['patient', 'expert'];
+export const PASSWORD_MAX_LENGTH = 128;
+
+export interface AccountSettings {
+  passwordMinLength: number;
+  loginMaxFailures: number;
+  loginLockSeconds: number;
+}
+
+export interface RegisterInput {
+  phone: string;
+  phoneCode: string;
+  password: string;
+  password2: string;
+  types?: AccountType;
+}
+
+export interface LoginInput {
+  phone: string;
+  password: string;
+}
+
+/** What `GET /users` shows of a person. */
+export interface Profile {
+  user_id: number;
+  name: string;
+  phone: string;
+  types: AccountType;
+  avatar_url: string | null;
+  age: number | null;
+  address: string | null;
+}
+
+const LOGIN_FAILED = '手机号或密码错误';
+const failuresKey = (phone: string): string => `login:failures:${phone}`;
+
+export class AccountService {
+  /** Hash checked for unknown phones, so that they cost the same time as a wrong password. */
+  private decoyHash: Promise<string>;
+
+  constructor(
+    private readonly users: UserStore,
+    private readonly smsCodes: SmsCodeService,
+    private readonly sessions: SessionService,
+    private readonly hasher: PasswordHasher,
+    private readonly limits: RateLimits,
+    private readonly clock: Clock,
+    private readonly settings: AccountSettings,
+  ) {
+    this.decoyHash = hasher.hash(randomBytes(16).toString('hex'));
+  }
+
+  private checkPassword(password: string): Result {
+    const length = [...password].length;
+    if (length < this.settings.passwordMinLength || length > PASSWORD_MAX_LENGTH) {
+      return fail(RET.PARAMERR, `密码长度须为 ${this.settings.passwordMinLength}–${PASSWORD_MAX_LENGTH} 个字符`);
+    }
+    return ok();
+  }
+
+  /** Contract §2 POST /register, steps 1–9 in order; the new session id on success. */
+  async registerAccount(input: RegisterInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
+    const phone = normaliseMainlandPhone(input.phone);
+    if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
+    const types = input.types ?? 'patient';
+    if (!ACCOUNT_TYPES.includes(types)) return fail(RET.PARAMERR, '用户类型只能是 patient 或 expert');
+    const password = this.checkPassword(input.password);
+    if (!password.ok) return password;
+    if (input.password !== input.password2) return fail(RET.DATAERR, '两次输入的密码不一致');
+
+    const code = await this.smsCodes.checkSmsCode(phone, input.phoneCode);
+    if (!code.ok) return code;
+    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, '该手机号已注册');
+
+    const passwordHash = await this.hasher.hash(input.password);
+    // Spend the code only now, after the slow hash: of two racing registrations one wins it.
+    if (!(await code.value.consume())) return fail(RET.NODATA, '短信验证码已被使用，请重新获取');
+
+    const session = this.sessions.prepareSession(client);
+    const user = await this.users.createUser(
+      { phone, passwordHash, name: phone, types, createdAt: this.clock.now() },
+      session.record,
+    );
+    if (user === null) return fail(RET.DATAEXIST, '该手机号已注册');
+    return ok({ sessionId: session.id });
+  }
+
+  /** Contract §2 POST /sessions; the new session id on success. */
+  async logIn(input: LoginInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
+    const phone = normaliseMainlandPhone(input.phone);
+    if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
+
+    const locked = await this.limits.reached(failuresKey(phone), this.settings.loginMaxFailures);
+    if (!locked.allowed) {
+      return fail(RET.REQERR, `登录失败次数过多，请 ${locked.retryAfterSeconds} 秒后再试`, locked.retryAfterSeconds);
+    }
+
+    const user = await this.users.findUserByPhone(phone);
+    const matches = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), input.password);
+    if (user === null || !matches) {
+      await this.limits.hit(failuresKey(phone), Number.MAX_SAFE_INTEGER, this.settings.loginLockSeconds);
+      return fail(RET.LOGINERR, LOGIN_FAILED);
+    }
+    return ok({ sessionId: await this.sessions.startSession(user.id, client) });
+  }
+
+  async getProfile(userId: number): Promise<Profile | null> {
+    const user = await this.users.findUserById(userId);
+    return user === null ? null : toProfile(user);
+  }
+}
+
+function toProfile(user: User): Profile {
+  return {
+    user_id: user.id,
+    name: user.name,
+    phone: user.phone,
+    types: user.types,
+    avatar_url: user.avatarUrl,
+    age: user.age,
+    address: user.address,
+  };
+}

@@ -1,0 +1,48 @@
+import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
+import { fail, ok, RET, type Result } from '../ret.js';
+import type { KeyValueStore } from '../store/key-value-store.js';
+import { CodeDigester, randomText } from './secrets.js';
+
+/** No look-alikes: no 0/O, no 1/I/L; shown upper-case, compared case-insensitively. */
+export const CAPTCHA_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+export interface CaptchaSettings {
+  length: number;
+  ttlSeconds: number;
+}
+
+export interface IssuedCaptcha {
+  image: Buffer;
+  contentType: string;
+  text: string;
+}
+
+const key = (uuid: string): string => `captcha:${uuid}`;
+
+export class CaptchaService {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly renderer: CaptchaRenderer,
+    private readonly digester: CodeDigester,
+    private readonly settings: CaptchaSettings,
+  ) {}
+
+  /** Draws a new captcha for `uuid` (replacing any earlier one) and forgets `lastUuid`'s. */
+  async issueCaptcha(uuid: string, lastUuid?: string): Promise<IssuedCaptcha> {
+    const text = randomText(CAPTCHA_ALPHABET, this.settings.length);
+    const image = await this.renderer.render(text);
+    if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
+    await this.store.set(key(uuid), this.digester.digest('captcha', uuid, text), this.settings.ttlSeconds * 1000);
+    return { image, contentType: this.renderer.contentType, text };
+  }
+
+  /** One captcha, one try: the stored code is deleted whatever the answer. */
+  async checkCaptcha(uuid: string, answer: string): Promise<Result> {
+    const stored = await this.store.take(key(uuid));
+    if (stored === null) return fail(RET.NODATA, '图片验证码已过期或不存在，请刷新');
+    if (!this.digester.matches(stored, 'captcha', uuid, answer.trim().toUpperCase())) {
+      return fail(RET.DATAERR, '图片验证码错误');
+    }
+    return ok();
+  }
+}

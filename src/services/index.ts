@@ -1,0 +1,12 @@
+import type { AccountService } from './accounts.js';
+import type { CaptchaService } from './captcha.js';
+import type { SessionService } from './sessions.js';
+import type { SmsCodeService } from './sms-codes.js';
+
+/** The domain, as the HTTP layer sees it. */
+export interface Services {
+  captchas: CaptchaService;
+  smsCodes: SmsCodeService;
+  accounts: AccountService;
+  sessions: SessionService;
+}

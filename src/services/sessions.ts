@@ -1,0 +1,80 @@
+import type { Clock } from '../clock.js';
+import type { NewSession, SessionStore } from '../db/user-store.js';
+import { newSessionId, sha256Hex } from './secrets.js';
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export interface NewSessionToken {
+  /** The id for the cookie; only its SHA-256 is stored. */
+  id: string;
+  record: NewSession;
+}
+
+export interface LiveSession {
+  userId: number;
+  /** True when the expiry moved forward, so the cookie should be sent again. */
+  renewed: boolean;
+}
+
+/** Sessions are renewed on use, but written back at most once a minute. */
+const RENEW_EVERY_MS = 60_000;
+
+export class SessionService {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  get ttlMs(): number {
+    return this.ttlSeconds * 1000;
+  }
+
+  /** A fresh id and the record to store for it; never derived from anything the client sent. */
+  prepareSession(client: ClientInfo): NewSessionToken {
+    const id = newSessionId();
+    const now = this.clock.now();
+    return {
+      id,
+      record: {
+        idHash: sha256Hex(id),
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: now + this.ttlMs,
+        ip: client.ip.slice(0, 64),
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+      },
+    };
+  }
+
+  async startSession(userId: number, client: ClientInfo): Promise<string> {
+    const { id, record } = this.prepareSession(client);
+    await this.store.createSession({ ...record, userId });
+    return id;
+  }
+
+  /** The live session behind a cookie value, renewing it; null when there is none. */
+  async resolveSession(id: string | undefined): Promise<LiveSession | null> {
+    if (id === undefined || id === '' || id.length > 128) return null;
+    const idHash = sha256Hex(id);
+    const now = this.clock.now();
+    const session = await this.store.findLiveSession(idHash, now);
+    if (session === null) return null;
+    if (now - session.lastUsedAt < RENEW_EVERY_MS) return { userId: session.userId, renewed: false };
+    await this.store.touchSession(idHash, now, now + this.ttlMs);
+    return { userId: session.userId, renewed: true };
+  }
+
+  /** Destroys the session on the server; says whether there was one. */
+  async endSession(id: string | undefined): Promise<boolean> {
+    if (id === undefined || id === '' || id.length > 128) return false;
+    return this.store.deleteSession(sha256Hex(id));
+  }
+
+  async deleteExpiredSessions(): Promise<number> {
+    return this.store.deleteExpiredSessions(this.clock.now());
+  }
+}

@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import type { UserStore } from '../db/user-store.js';
+import { fail, ok, RET, type Result } from '../ret.js';
+import { SmsError, type SmsSender } from '../sms/sms-sender.js';
+import type { KeyValueStore } from '../store/key-value-store.js';
+import type { CaptchaService } from './captcha.js';
+import { maskPhone, normaliseMainlandPhone } from './phone.js';
+import type { RateLimits } from './rate-limits.js';
+import { CodeDigester, randomDigits } from './secrets.js';
+
+export interface SmsCodeSettings {
+  ttlSeconds: number;
+  resendSeconds: number;
+  maxAttempts: number;
+  perPhonePerDay: number;
+  perIpPerHour: number;
+  sendTimeoutMs: number;
+  /** Keep the last code sent to each phone readable (contract §6); never in production. */
+  keepCodesForTests: boolean;
+}
+
+export interface SendSmsCodeInput {
+  phone: string;
+  captchaUuid: string;
+  captchaAnswer: string;
+  ip: string;
+}
+
+/** A code that matched; `consume` spends it, and only one caller ever gets `true`. */
+export interface MatchedSmsCode {
+  consume(): Promise<boolean>;
+}
+
+const keys = {
+  code: (phone: string) => `sms:code:${phone}`,
+  attempts: (phone: string) => `sms:attempts:${phone}`,
+  resend: (phone: string) => `sms:resend:${phone}`,
+  perDay: (phone: string) => `sms:day:${phone}`,
+  perIp: (ip: string) => `sms:ip:${ip}`,
+  lastForTests: (phone: string) => `test:sms:${phone}`,
+};
+
+export class SmsCodeService {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly captchas: CaptchaService,
+    private readonly users: UserStore,
+    private readonly limits: RateLimits,
+    private readonly sender: SmsSender,
+    private readonly digester: CodeDigester,
+    private readonly settings: SmsCodeSettings,
+    private readonly logger: Pick<Logger, 'warn' | 'info'>,
+  ) {}
+
+  /** Contract §3 POST /smsCode, steps 1–8 in order. */
+  async sendSmsCode(input: SendSmsCodeInput): Promise<Result> {
+    const phone = normaliseMainlandPhone(input.phone);
+    if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
+
+    const captcha = await this.captchas.checkCaptcha(input.captchaUuid, input.captchaAnswer);
+    if (!captcha.ok) return captcha;
+
+    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, '该手机号已注册');
+
+    const resend = await this.limits.openWindow(keys.resend(phone), this.settings.resendSeconds);
+    if (!resend.allowed) {
+      return fail(RET.REQERR, `发送过于频繁，请 ${resend.retryAfterSeconds} 秒后再试`, resend.retryAfterSeconds);
+    }
+    const refusal = await this.checkQuotas(phone, input.ip);
+    if (refusal !== null) {
+      await this.limits.closeWindow(keys.resend(phone));
+      return refusal;
+    }
+
+    const code = randomDigits(6);
+    try {
+      await this.deliver(phone, code);
+    } catch (error) {
+      // Nothing is stored and the resend window is given back, so the person may retry at once.
+      await this.limits.closeWindow(keys.resend(phone));
+      const providerCode = error instanceof SmsError ? error.providerCode : undefined;
+      this.logger.warn(
+        { sms: { provider: this.sender.name, to: maskPhone(phone), providerCode }, err: describe(error) },
+        'SMS provider failed',
+      );
+      return fail(RET.THIRDERR, '短信发送失败，请稍后再试');
+    }
+
+    const ttlMs = this.settings.ttlSeconds * 1000;
+    await this.store.set(keys.code(phone), this.digester.digest('sms', phone, code), ttlMs);
+    await this.store.delete(keys.attempts(phone));
+    await this.store.increment(keys.perDay(phone), 24 * 3600 * 1000);
+    if (this.settings.keepCodesForTests) await this.store.set(keys.lastForTests(phone), code, ttlMs);
+    return ok();
+  }
+
+  private async checkQuotas(phone: string, ip: string): Promise<Result | null> {
+    const daily = await this.limits.reached(keys.perDay(phone), this.settings.perPhonePerDay);
+    if (!daily.allowed) {
+      return fail(RET.REQERR, '该手机号今日验证码发送次数已达上限', daily.retryAfterSeconds);
+    }
+    const perIp = await this.limits.hit(keys.perIp(ip), this.settings.perIpPerHour, 3600);
+    if (!perIp.allowed) return fail(RET.IPERR, '该网络发送验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
+    return null;
+  }
+
+  private async deliver(phone: string, code: string): Promise<void> {
+    const ttlMinutes = Math.ceil(this.settings.ttlSeconds / 60);
+    const signal = AbortSignal.timeout(this.settings.sendTimeoutMs);
+    const timedOut = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(new SmsError('SMS provider timed out', 'TIMEOUT')), {
+        once: true,
+      });
+    });
+    await Promise.race([this.sender.sendCode(phone, code, ttlMinutes, signal), timedOut]);
+  }
+
+  /**
+   * Checks `code` against the one stored for `phone` (already normalised). Every try
+   * counts; the try that reaches the limit, if wrong, invalidates the code, and any
+   * try past the limit finds no code at all.
+   */
+  async checkSmsCode(phone: string, code: string): Promise<Result<MatchedSmsCode>> {
+    const codeKey = keys.code(phone);
+    const stored = await this.store.get(codeKey);
+    if (stored === null) return fail(RET.NODATA, '短信验证码已过期或不存在，请重新获取');
+
+    const { count } = await this.store.increment(keys.attempts(phone), this.settings.ttlSeconds * 1000);
+    if (count > this.settings.maxAttempts) {
+      await this.store.deleteIfEquals(codeKey, stored);
+      return fail(RET.NODATA, '短信验证码已失效，请重新获取');
+    }
+    if (!this.digester.matches(stored, 'sms', phone, code.trim())) {
+      if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
+      return fail(RET.DATAERR, '短信验证码错误');
+    }
+    return ok({ consume: () => this.store.deleteIfEquals(codeKey, stored) });
+  }
+
+  /** The last code sent to `phone`, when test hooks keep it; null otherwise. */
+  async lastCodeForTests(phone: string): Promise<string | null> {
+    if (!this.settings.keepCodesForTests) return null;
+    const normalised = normaliseMainlandPhone(phone);
+    return normalised === null ? null : this.store.get(keys.lastForTests(normalised));
+  }
+}
+
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+}

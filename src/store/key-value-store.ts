@@ -1,0 +1,35 @@
+/**
+ * The key-value store port: short-lived codes, windows and counters. Every method is
+ * atomic on its own, so that several processes sharing one store (Redis) can never
+ * both win a check-and-change.
+ */
+export interface KeyValueStore {
+  get(key: string): Promise<string | null>;
+  /** Stores `value` for `ttlMs`, replacing any earlier value. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Stores `value` only if nothing is stored; says whether it did. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Reads and deletes in one step; only one caller ever gets a given value. */
+  take(key: string): Promise<string | null>;
+  /** Deletes the key only if it still holds `value`; says whether it did. */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /**
+   * Adds one and returns the new count; a counter that did not exist starts at 1 and
+   * lives `ttlMs` from then (a fixed window). `ttlMs` is what remains of the window.
+   */
+  increment(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
+  /** Milliseconds the key has left, or null if it does not exist. */
+  ttl(key: string): Promise<number | null>;
+  /** Answers whether the store is reachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The store could not be reached or failed: the request becomes a DBERR reply. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
