@@ -81,10 +81,15 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
 
   const digester = new CodeDigester(secret);
   const limits = new RateLimits(store);
-  const captchas = new CaptchaService(store, overrides.captchaRenderer ?? new CanvasCaptchaRenderer(), digester, {
-    length: config.imageCodeLength,
-    ttlSeconds: config.imageCodeTtlSeconds,
-  });
+  const captchas = new CaptchaService(
+    store,
+    overrides.captchaRenderer ?? new CanvasCaptchaRenderer(),
+    digester,
+    {
+      length: config.imageCodeLength,
+      ttlSeconds: config.imageCodeTtlSeconds,
+    },
+  );
   const smsCodes = new SmsCodeService(
     store,
     captchas,
@@ -121,7 +126,9 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   app.decorate('services', services);
 
   const sweep = setInterval(() => {
-    sessions.deleteExpiredSessions().catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
+    sessions
+      .deleteExpiredSessions()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
   }, 10 * 60_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));

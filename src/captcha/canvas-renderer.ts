@@ -69,9 +69,12 @@ export class CanvasCaptchaRenderer implements CaptchaRenderer {
       ctx.beginPath();
       ctx.moveTo(0, between(height * 0.2, height * 0.8));
       ctx.bezierCurveTo(
-        between(width * 0.2, width * 0.4), between(0, height),
-        between(width * 0.6, width * 0.8), between(0, height),
-        width, between(height * 0.2, height * 0.8),
+        between(width * 0.2, width * 0.4),
+        between(0, height),
+        between(width * 0.6, width * 0.8),
+        between(0, height),
+        width,
+        between(height * 0.2, height * 0.8),
       );
       ctx.stroke();
     }

@@ -76,7 +76,11 @@ export class SqlStore implements AccountDatabase {
 
   phoneExists(phone: string): Promise<boolean> {
     return this.run('find user', async () => {
-      const row = await this.db.selectFrom('users').select('id').where('phone', '=', phone).executeTakeFirst();
+      const row = await this.db
+        .selectFrom('users')
+        .select('id')
+        .where('phone', '=', phone)
+        .executeTakeFirst();
       return row !== undefined;
     });
   }
@@ -97,10 +101,17 @@ export class SqlStore implements AccountDatabase {
             const result = await trx.insertInto('users').values(values).executeTakeFirstOrThrow();
             id = Number(result.insertId);
           } else {
-            const row = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow();
+            const row = await trx
+              .insertInto('users')
+              .values(values)
+              .returning('id')
+              .executeTakeFirstOrThrow();
             id = Number(row.id);
           }
-          await trx.insertInto('sessions').values(sessionRow({ ...firstSession, userId: id })).execute();
+          await trx
+            .insertInto('sessions')
+            .values(sessionRow({ ...firstSession, userId: id }))
+            .execute();
           return { ...user, id, avatarUrl: null, age: null, address: null };
         });
       } catch (error) {

@@ -63,7 +63,10 @@ export class AccountService {
   private checkPassword(password: string): Result {
     const length = [...password].length;
     if (length < this.settings.passwordMinLength || length > PASSWORD_MAX_LENGTH) {
-      return fail(RET.PARAMERR, `密码长度须为 ${this.settings.passwordMinLength}–${PASSWORD_MAX_LENGTH} 个字符`);
+      return fail(
+        RET.PARAMERR,
+        `密码长度须为 ${this.settings.passwordMinLength}–${PASSWORD_MAX_LENGTH} 个字符`,
+      );
     }
     return ok();
   }
@@ -102,7 +105,11 @@ export class AccountService {
 
     const locked = await this.limits.reached(failuresKey(phone), this.settings.loginMaxFailures);
     if (!locked.allowed) {
-      return fail(RET.REQERR, `登录失败次数过多，请 ${locked.retryAfterSeconds} 秒后再试`, locked.retryAfterSeconds);
+      return fail(
+        RET.REQERR,
+        `登录失败次数过多，请 ${locked.retryAfterSeconds} 秒后再试`,
+        locked.retryAfterSeconds,
+      );
     }
 
     const user = await this.users.findUserByPhone(phone);

@@ -1,7 +1,8 @@
 import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
-import { CodeDigester, randomText } from './secrets.js';
+import type { CodeDigester } from './secrets.js';
+import { randomText } from './secrets.js';
 
 /** No look-alikes: no 0/O, no 1/I/L; shown upper-case, compared case-insensitively. */
 export const CAPTCHA_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -32,7 +33,11 @@ export class CaptchaService {
     const text = randomText(CAPTCHA_ALPHABET, this.settings.length);
     const image = await this.renderer.render(text);
     if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
-    await this.store.set(key(uuid), this.digester.digest('captcha', uuid, text), this.settings.ttlSeconds * 1000);
+    await this.store.set(
+      key(uuid),
+      this.digester.digest('captcha', uuid, text),
+      this.settings.ttlSeconds * 1000,
+    );
     return { image, contentType: this.renderer.contentType, text };
   }
 

@@ -6,7 +6,8 @@ import type { KeyValueStore } from '../store/key-value-store.js';
 import type { CaptchaService } from './captcha.js';
 import { maskPhone, normaliseMainlandPhone } from './phone.js';
 import type { RateLimits } from './rate-limits.js';
-import { CodeDigester, randomDigits } from './secrets.js';
+import type { CodeDigester } from './secrets.js';
+import { randomDigits } from './secrets.js';
 
 export interface SmsCodeSettings {
   ttlSeconds: number;
@@ -64,7 +65,11 @@ export class SmsCodeService {
 
     const resend = await this.limits.openWindow(keys.resend(phone), this.settings.resendSeconds);
     if (!resend.allowed) {
-      return fail(RET.REQERR, `发送过于频繁，请 ${resend.retryAfterSeconds} 秒后再试`, resend.retryAfterSeconds);
+      return fail(
+        RET.REQERR,
+        `发送过于频繁，请 ${resend.retryAfterSeconds} 秒后再试`,
+        resend.retryAfterSeconds,
+      );
     }
     const refusal = await this.checkQuotas(phone, input.ip);
     if (refusal !== null) {
@@ -100,7 +105,8 @@ export class SmsCodeService {
       return fail(RET.REQERR, '该手机号今日验证码发送次数已达上限', daily.retryAfterSeconds);
     }
     const perIp = await this.limits.hit(keys.perIp(ip), this.settings.perIpPerHour, 3600);
-    if (!perIp.allowed) return fail(RET.IPERR, '该网络发送验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
+    if (!perIp.allowed)
+      return fail(RET.IPERR, '该网络发送验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
     return null;
   }
 
@@ -146,5 +152,7 @@ export class SmsCodeService {
 }
 
 function describe(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'unknown', message: String(error) };
 }

@@ -11,7 +11,11 @@ export interface SmsSender {
 /** The provider refused or failed; `providerCode` is its own error code, safe to log. */
 export class SmsError extends Error {
   override name = 'SmsError';
-  constructor(message: string, readonly providerCode?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly providerCode?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -14,7 +14,10 @@ export class MemoryStore implements KeyValueStore {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly clock: Clock, sweepIntervalMs = 30_000) {
+  constructor(
+    private readonly clock: Clock,
+    sweepIntervalMs = 30_000,
+  ) {
     // Expired entries are dropped on access; the sweep bounds memory for keys never read again.
     this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
     this.sweeper.unref();

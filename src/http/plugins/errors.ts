@@ -54,12 +54,18 @@ async function errorReplies(app: FastifyInstance): Promise<void> {
       return reply.code(200).send(retBody(RET.PARAMERR, describeValidation(error.validation)));
     }
     if (error instanceof StorageError) {
-      request.log.error({ err: { name: error.name, message: error.message, cause: causeOf(error) } }, 'storage failed');
+      request.log.error(
+        { err: { name: error.name, message: error.message, cause: causeOf(error) } },
+        'storage failed',
+      );
       return reply.code(200).send(retBody(RET.DBERR));
     }
     const status = error.statusCode ?? 500;
     if (status === 413) return reply.code(413).send(retBody(RET.REQERR, '请求体过大'));
-    if (status === 415) return reply.code(415).send(retBody(RET.PARAMERR, '请求体必须是 JSON（Content-Type: application/json）'));
+    if (status === 415)
+      return reply
+        .code(415)
+        .send(retBody(RET.PARAMERR, '请求体必须是 JSON（Content-Type: application/json）'));
     if (status === 400) return reply.code(400).send(retBody(RET.PARAMERR, '请求体不是合法的 JSON'));
     if (status >= 400 && status < 500) return reply.code(status).send(retBody(RET.REQERR));
     request.log.error({ err: error }, 'unexpected failure');
@@ -70,7 +76,10 @@ async function errorReplies(app: FastifyInstance): Promise<void> {
     const path = request.url.split('?')[0] ?? '';
     const allowed = methodsByPath.get(path);
     if (allowed !== undefined && allowed.size > 0) {
-      return reply.code(405).header('allow', [...allowed].join(', ')).send(retBody(RET.REQERR, '请求方法不被允许'));
+      return reply
+        .code(405)
+        .header('allow', [...allowed].join(', '))
+        .send(retBody(RET.REQERR, '请求方法不被允许'));
     }
     return reply.code(404).send(retBody(RET.REQERR, '接口不存在'));
   });
@@ -80,7 +89,11 @@ function causeOf(error: Error): string | undefined {
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
   if (cause === undefined) return undefined;
   // The driver's code names the failure without echoing SQL or values into the log.
-  return typeof cause.code === 'string' ? cause.code : typeof cause.message === 'string' ? cause.message.slice(0, 200) : undefined;
+  return typeof cause.code === 'string'
+    ? cause.code
+    : typeof cause.message === 'string'
+      ? cause.message.slice(0, 200)
+      : undefined;
 }
 
 export default fp(errorReplies, { name: 'error-replies' });

@@ -19,7 +19,10 @@ function sameSite(request: FastifyRequest, origin: string, allowed: ReadonlySet<
  * another site is refused. Requests without `Origin` (curl, apps) pass; the cookie's
  * SameSite=Lax covers the older browsers that send none.
  */
-async function originCheck(app: FastifyInstance, options: { allowedOrigins: readonly string[] }): Promise<void> {
+async function originCheck(
+  app: FastifyInstance,
+  options: { allowedOrigins: readonly string[] },
+): Promise<void> {
   const allowed = new Set(options.allowedOrigins);
   app.addHook('onRequest', async (request, reply) => {
     if (!STATE_CHANGING.has(request.method)) return;

@@ -20,7 +20,11 @@ export default async function imageCodeRoute(app: FastifyInstance, { services, t
           type: 'object',
           required: ['uuid'],
           properties: {
-            uuid: { type: 'string', pattern: CAPTCHA_ID.source, description: "The client's id for this captcha" },
+            uuid: {
+              type: 'string',
+              pattern: CAPTCHA_ID.source,
+              description: "The client's id for this captcha",
+            },
             // Anything up to 66 characters is accepted, including the seed's literal `""`.
             last_uuid: { type: 'string', maxLength: 66, description: "The client's previous captcha id" },
           },

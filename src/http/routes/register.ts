@@ -38,7 +38,10 @@ export default async function registerRoute(app: FastifyInstance, { services, co
     async (request, reply) => {
       const { phone, phone_code: phoneCode, password, password2, types } = request.body;
       const client = { ip: request.ip, userAgent: request.headers['user-agent'] };
-      const result = await services.accounts.registerAccount({ phone, phoneCode, password, password2, types }, client);
+      const result = await services.accounts.registerAccount(
+        { phone, phoneCode, password, password2, types },
+        client,
+      );
       if (!result.ok) return sendFailure(reply, result);
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);

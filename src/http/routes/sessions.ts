@@ -36,14 +36,10 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
     },
   );
 
-  app.delete(
-    '/sessions',
-    { schema: { summary: 'Log out', response: replies } },
-    async (request, reply) => {
-      const ended = await services.sessions.endSession(readSessionId(request));
-      if (!ended) return reply.send(retBody(RET.SESSIONERR));
-      clearSessionCookie(reply, cookie);
-      return sendOk(reply, '退出成功');
-    },
-  );
+  app.delete('/sessions', { schema: { summary: 'Log out', response: replies } }, async (request, reply) => {
+    const ended = await services.sessions.endSession(readSessionId(request));
+    if (!ended) return reply.send(retBody(RET.SESSIONERR));
+    clearSessionCookie(reply, cookie);
+    return sendOk(reply, '退出成功');
+  });
 }

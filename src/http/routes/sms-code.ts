@@ -30,7 +30,12 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
     },
     async (request, reply) => {
       const { phone, img_code_client: captchaAnswer, uuid: captchaUuid } = request.body;
-      const result = await services.smsCodes.sendSmsCode({ phone, captchaAnswer, captchaUuid, ip: request.ip });
+      const result = await services.smsCodes.sendSmsCode({
+        phone,
+        captchaAnswer,
+        captchaUuid,
+        ip: request.ip,
+      });
       return result.ok ? sendOk(reply, '验证码发送成功') : sendFailure(reply, result);
     },
   );

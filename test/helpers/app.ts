@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp, type App, type Overrides } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+
+export const API = '/api/1.0';
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+/** A config as a fresh machine would read it, on an in-memory SQLite, test hooks on. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'sqlite::memory:',
+    MEDICINE_SECRET: TEST_SECRET,
+    MEDICINE_TEST_HOOKS: '1',
+    ...env,
+  });
+}
+
+export interface TestApp {
+  app: App;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+/** An app on embedded defaults with a clock the test moves by hand. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  overrides: Overrides = {},
+): Promise<TestApp> {
+  const clock = new ManualClock(Date.now());
+  const app = await buildApp(testConfig(env), { clock, ...overrides });
+  return { app, clock, close: () => app.close() };
+}
+
+export function json(response: LightMyRequestResponse): Record<string, unknown> {
+  assert.match(String(response.headers['content-type']), /^application\/json/);
+  return response.json();
+}
+
+/** Asserts a `{re_code, msg}` reply with this code (and HTTP 200 unless told otherwise). */
+export function assertRet(
+  response: LightMyRequestResponse,
+  reCode: string,
+  status = 200,
+): Record<string, unknown> {
+  const body = json(response);
+  assert.equal(response.statusCode, status, `HTTP status for ${response.body}`);
+  assert.equal(body.re_code, reCode, `re_code for ${response.body}`);
+  assert.equal(typeof body.msg, 'string');
+  return body;
+}
+
+let phoneCounter = 0;
+/** A different valid mainland number each call, within one test process. */
+export function newPhone(): string {
+  phoneCounter += 1;
+  return `139${String(process.pid % 10000).padStart(4, '0')}${String(phoneCounter).padStart(4, '0')}`;
+}
+
+export function post(app: App, path: string, payload: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: `${API}${path}`, payload: payload as object, headers });
+}
+
+/** Draws a captcha and returns its text, read from the test-hook header. */
+export async function drawCaptcha(app: App, uuid: string): Promise<string> {
+  const response = await app.inject({ method: 'GET', url: `${API}/imageCode?uuid=${uuid}` });
+  assert.equal(response.statusCode, 200);
+  const text = response.headers['x-captcha-text'];
+  assert.equal(typeof text, 'string');
+  return text as string;
+}
+
+let uuidCounter = 0;
+export function newUuid(): string {
+  uuidCounter += 1;
+  return `test-${process.pid}-${uuidCounter}`;
+}
+
+/** Passes a captcha and sends an SMS code to `phone`; returns the code via the test hook. */
+export async function sendSmsCode(app: App, phone: string): Promise<string> {
+  const uuid = newUuid();
+  const text = await drawCaptcha(app, uuid);
+  assertRet(await post(app, '/smsCode', { phone, img_code_client: text, uuid }), '0');
+  return lastSmsCode(app, phone);
+}
+
+export async function lastSmsCode(app: App, phone: string): Promise<string> {
+  const response = await app.inject({ method: 'GET', url: `${API}/test/sms?phone=${phone}` });
+  const body = assertRet(response, '0');
+  return body.code as string;
+}
+
+export function sessionCookie(response: LightMyRequestResponse): string | undefined {
+  return response.cookies.find((c) => c.name === 'session')?.value;
+}
+
+/** Registers `phone` through the whole flow; returns the session cookie value. */
+export async function registerAccount(
+  app: App,
+  phone: string,
+  password = 'correct horse',
+  types?: string,
+): Promise<string> {
+  const code = await sendSmsCode(app, phone);
+  const response = await post(app, '/register', {
+    phone,
+    phone_code: code,
+    password,
+    password2: password,
+    ...(types ? { types } : {}),
+  });
+  assertRet(response, '0');
+  const cookie = sessionCookie(response);
+  assert.ok(cookie);
+  return cookie;
+}
+
+export function whoAmI(app: App, session: string | undefined) {
+  return app.inject({ method: 'GET', url: `${API}/users`, cookies: session ? { session } : {} });
+}
