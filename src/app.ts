@@ -4,13 +4,12 @@ import { CanvasCaptchaRenderer } from './captcha/canvas-renderer.js';
 import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { connectDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
-import { SqlStore } from './db/sql-store.js';
+import { openDatabase } from './db/open-database.js';
 import type { AccountDatabase } from './db/user-store.js';
 import errorReplies from './http/plugins/errors.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
+import webPages from './http/plugins/web-pages.js';
 import imageCodeRoute from './http/routes/image-code.js';
 import type { RouteOptions } from './http/routes/options.js';
 import registerRoute from './http/routes/register.js';
@@ -31,7 +30,7 @@ import { SmsCodeService } from './services/sms-codes.js';
 import { ConsoleSmsSender } from './sms/console.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import type { KeyValueStore } from './store/key-value-store.js';
-import { MemoryStore } from './store/memory-store.js';
+import { openKeyValueStore } from './store/open-store.js';
 
 /** Parts a test (or another deployment) can put in place of the defaults. */
 export interface Overrides {
@@ -54,12 +53,6 @@ export type App = FastifyInstance;
 
 const API_PREFIX = '/api/1.0';
 
-async function openDatabase(url: string): Promise<AccountDatabase> {
-  const db = await connectDatabase(url);
-  await migrateToLatest(db);
-  return new SqlStore(db);
-}
-
 /** Wires the configured adapters, services and routes into a Fastify app (not yet listening). */
 export async function buildApp(config: Config, overrides: Overrides = {}): Promise<App> {
   const app = Fastify({
@@ -72,8 +65,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
 
   const clock = overrides.clock ?? systemClock;
   const secret = config.secret ?? secretFromFile(config.dataDir);
-  const store = overrides.keyValueStore ?? new MemoryStore(clock);
-  const database = overrides.database ?? (await openDatabase(config.databaseUrl));
+  const store = overrides.keyValueStore ?? (await openKeyValueStore(config, clock));
+  const database = overrides.database ?? (await openDatabase(config));
   app.addHook('onClose', async () => {
     if (overrides.keyValueStore === undefined) await store.close();
     if (overrides.database === undefined) await database.close();
@@ -157,6 +150,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     },
     { prefix: API_PREFIX },
   );
+  await app.register(webPages);
 
   return app;
 }

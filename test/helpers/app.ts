@@ -7,11 +7,21 @@ import { loadConfig, type Config } from '../../src/config.js';
 export const API = '/api/1.0';
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
-/** A config as a fresh machine would read it, on an in-memory SQLite, test hooks on. */
+let appCounter = 0;
+
+/**
+ * A config with test hooks on, over the backends CI names in DATABASE_URL and REDIS_URL
+ * (an in-memory SQLite and the in-process store when they are unset). Each app gets
+ * its own Redis key prefix, so that counters such as the per-IP quota never leak
+ * from one test into another.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
+  appCounter += 1;
   return loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: 'sqlite::memory:',
+    DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite::memory:',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'test:'}${process.pid}:${appCounter}:`,
     MEDICINE_SECRET: TEST_SECRET,
     MEDICINE_TEST_HOOKS: '1',
     ...env,
