@@ -40,6 +40,8 @@ export interface Overrides {
   smsSender?: SmsSender;
   captchaRenderer?: CaptchaRenderer;
   passwordHasher?: PasswordHasher;
+  /** Where log lines go (default: stdout); tests read them to prove no secret is logged. */
+  logStream?: { write(line: string): void };
 }
 
 declare module 'fastify' {
@@ -56,12 +58,19 @@ const API_PREFIX = '/api/1.0';
 /** Wires the configured adapters, services and routes into a Fastify app (not yet listening). */
 export async function buildApp(config: Config, overrides: Overrides = {}): Promise<App> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      ...(overrides.logStream ? { stream: overrides.logStream } : {}),
+      redact: { paths: ['req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // Contract §1: a number where a string belongs is refused, never coerced.
     ajv: { customOptions: { coerceTypes: false } },
   });
+
+  // Contract §1: request bodies are JSON; Fastify's built-in text/plain parser would let text through.
+  app.removeContentTypeParser('text/plain');
 
   const clock = overrides.clock ?? systemClock;
   const secret = config.secret ?? secretFromFile(config.dataDir);

@@ -112,19 +112,25 @@ export class SmsCodeService {
 
   private async deliver(phone: string, code: string): Promise<void> {
     const ttlMinutes = Math.ceil(this.settings.ttlSeconds / 60);
-    const signal = AbortSignal.timeout(this.settings.sendTimeoutMs);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      signal.addEventListener('abort', () => reject(new SmsError('SMS provider timed out', 'TIMEOUT')), {
-        once: true,
-      });
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new SmsError('SMS provider timed out', 'TIMEOUT'));
+      }, this.settings.sendTimeoutMs);
     });
-    await Promise.race([this.sender.sendCode(phone, code, ttlMinutes, signal), timedOut]);
+    try {
+      await Promise.race([this.sender.sendCode(phone, code, ttlMinutes, controller.signal), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
    * Checks `code` against the one stored for `phone` (already normalised). Every try
-   * counts; the try that reaches the limit, if wrong, invalidates the code, and any
-   * try past the limit finds no code at all.
+   * is counted before it is judged, so however many arrive at once, at most
+   * `maxAttempts` are judged; the wrong try that reaches the limit deletes the code.
    */
   async checkSmsCode(phone: string, code: string): Promise<Result<MatchedSmsCode>> {
     const codeKey = keys.code(phone);
@@ -132,10 +138,9 @@ export class SmsCodeService {
     if (stored === null) return fail(RET.NODATA, '短信验证码已过期或不存在，请重新获取');
 
     const { count } = await this.store.increment(keys.attempts(phone), this.settings.ttlSeconds * 1000);
-    if (count > this.settings.maxAttempts) {
-      await this.store.deleteIfEquals(codeKey, stored);
-      return fail(RET.NODATA, '短信验证码已失效，请重新获取');
-    }
+    // Past the limit the code is dead: only a new code resets the count. It is not deleted
+    // here, so that a right guess still in flight (counted within the limit) can spend it.
+    if (count > this.settings.maxAttempts) return fail(RET.NODATA, '短信验证码已失效，请重新获取');
     if (!this.digester.matches(stored, 'sms', phone, code.trim())) {
       if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
       return fail(RET.DATAERR, '短信验证码错误');

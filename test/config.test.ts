@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const SECRET = 's'.repeat(32);
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 5000);
+    assert.equal(config.databaseUrl, `sqlite:${path.resolve('data', 'medicine.db')}`);
+    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.smsProvider, 'console');
+    assert.equal(config.sessionTtlSeconds, 3600);
+    assert.equal(config.imageCodeTtlSeconds, 300);
+    assert.equal(config.smsCodeTtlSeconds, 300);
+    assert.equal(config.smsResendSeconds, 60);
+    assert.equal(config.passwordMinLength, 8);
+    assert.equal(config.testHooks, false);
+    assert.equal(config.cookieSecure, false);
+    assert.equal(config.bodyLimitBytes, 16 * 1024);
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({});
+    assert.ok(Object.isFrozen(config));
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    });
+  });
+
+  it('reads each documented variable', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db/medicine',
+      REDIS_URL: 'redis://cache:6379',
+      SESSION_TTL_SECONDS: '7200',
+      IMAGE_CODE_TTL_SECONDS: '120',
+      SMS_CODE_TTL_SECONDS: '600',
+      SMS_RESEND_SECONDS: '90',
+      PASSWORD_MIN_LENGTH: '10',
+      MEDICINE_TEST_HOOKS: '1',
+    });
+    assert.deepEqual(
+      [config.host, config.port, config.databaseUrl, config.redisUrl, config.sessionTtlSeconds],
+      ['0.0.0.0', 8080, 'postgres://u:p@db/medicine', 'redis://cache:6379', 7200],
+    );
+    assert.deepEqual(
+      [
+        config.imageCodeTtlSeconds,
+        config.smsCodeTtlSeconds,
+        config.smsResendSeconds,
+        config.passwordMinLength,
+      ],
+      [120, 600, 90, 10],
+    );
+    assert.equal(config.testHooks, true);
+  });
+
+  it('refuses values it cannot use, naming the variable', () => {
+    for (const [name, value] of [
+      ['PORT', 'eighty'],
+      ['PORT', '70000'],
+      ['SESSION_TTL_SECONDS', '-5'],
+      ['PASSWORD_MIN_LENGTH', '0'],
+      ['MEDICINE_TEST_HOOKS', 'maybe'],
+      ['DATABASE_URL', 'oracle://x'],
+      ['SMS_PROVIDER', 'carrier-pigeon'],
+      ['MEDICINE_SECRET', 'short'],
+      ['ALLOWED_ORIGINS', 'not a url'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (error: Error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, new RegExp(name));
+          return true;
+        },
+      );
+    }
+  });
+
+  it('refuses test hooks in production', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          NODE_ENV: 'production',
+          MEDICINE_TEST_HOOKS: '1',
+          MEDICINE_SECRET: SECRET,
+          SMS_PROVIDER: 'console',
+        }),
+      /MEDICINE_TEST_HOOKS/,
+    );
+  });
+
+  it('in production needs a secret and an explicit SMS provider, and sets Secure cookies', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', SMS_PROVIDER: 'console' }), /MEDICINE_SECRET/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', MEDICINE_SECRET: SECRET }), /SMS_PROVIDER/);
+    const config = loadConfig({ NODE_ENV: 'production', MEDICINE_SECRET: SECRET, SMS_PROVIDER: 'console' });
+    assert.equal(config.cookieSecure, true);
+  });
+});

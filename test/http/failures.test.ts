@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AccountDatabase } from '../../src/db/user-store.js';
+import { StorageError } from '../../src/store/key-value-store.js';
+import { API, assertRet, newPhone, newUuid, post, startTestApp } from '../helpers/app.js';
+import { UnreachableStore } from '../helpers/fakes.js';
+
+/** A database whose server went away: every call fails as the SQL adapter's would. */
+function unreachableDatabase(): AccountDatabase {
+  const down = async (): Promise<never> => {
+    throw new StorageError('database: connection refused');
+  };
+  return {
+    findUserByPhone: down,
+    findUserById: down,
+    phoneExists: down,
+    createUser: down,
+    createSession: down,
+    findLiveSession: down,
+    touchSession: down,
+    deleteSession: down,
+    deleteExpiredSessions: down,
+    ping: down,
+    close: async () => {},
+  };
+}
+
+describe('storage failures are DBERR replies, not crashes', () => {
+  it('with the key-value store down, every endpoint that needs it answers DBERR', async () => {
+    const t = await startTestApp({}, { keyValueStore: new UnreachableStore() });
+    try {
+      assertRet(await t.app.inject({ method: 'GET', url: `${API}/imageCode?uuid=${newUuid()}` }), '4001');
+      assertRet(
+        await post(t.app, '/smsCode', { phone: newPhone(), img_code_client: 'ABCD', uuid: 'u' }),
+        '4001',
+      );
+      assertRet(await post(t.app, '/sessions', { phone: newPhone(), password: 'password1' }), '4001');
+      const body = { phone: newPhone(), phone_code: '123456', password: 'password1', password2: 'password1' };
+      assertRet(await post(t.app, '/register', body), '4001');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with the database down, login, who-am-I and logout answer DBERR', async () => {
+    const t = await startTestApp({}, { database: unreachableDatabase() });
+    try {
+      assertRet(await post(t.app, '/sessions', { phone: newPhone(), password: 'password1' }), '4001');
+      const me = await t.app.inject({ method: 'GET', url: `${API}/users`, cookies: { session: 'abc' } });
+      assertRet(me, '4001');
+      assert.doesNotMatch(me.body, /connection refused|StorageError|at /);
+      assertRet(
+        await t.app.inject({ method: 'DELETE', url: `${API}/sessions`, cookies: { session: 'a' } }),
+        '4001',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('an unexpected failure is HTTP 500 SERVERERR with no stack trace', async () => {
+    const t = await startTestApp(
+      {},
+      {
+        captchaRenderer: {
+          contentType: 'image/png',
+          render: async () => {
+            throw new Error('canvas exploded at /secret/path.ts:12');
+          },
+        },
+      },
+    );
+    try {
+      const response = await t.app.inject({ method: 'GET', url: `${API}/imageCode?uuid=${newUuid()}` });
+      assert.deepEqual(assertRet(response, '4500', 500), { re_code: '4500', msg: '内部错误' });
+      assert.doesNotMatch(response.body, /exploded|secret|\.ts/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { sha256Hex } from '../src/services/secrets.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  output: () => string;
+}
+
+/** Starts `src/main.ts` as `npm start` does, on a free port, and waits for it to listen. */
+function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve({ child, base: `${match[1]}/api/1.0`, output: () => output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners('exit');
+    server.child.on('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** Runs `src/main.ts` expecting it to refuse to start. */
+function refusedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+async function jsonOf(response: Response): Promise<Record<string, unknown>> {
+  assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('the server process on embedded defaults', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-main-'));
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const env = { DATA_DIR: dataDir, MEDICINE_TEST_HOOKS: '1', LOG_LEVEL: 'info' };
+
+  it('serves the whole flow over HTTP, keeps only hashes at rest, and keeps people logged in across a restart', async () => {
+    const phone = '13700001234';
+    const password = 'a long password';
+    let server = await startServer(env);
+    let session: string;
+    try {
+      const image = await fetch(`${server.base}/imageCode?uuid=main-test`);
+      assert.equal(image.headers.get('content-type'), 'image/jpeg');
+      const text = image.headers.get('x-captcha-text') ?? '';
+      await image.arrayBuffer();
+      const post = (p: string, body: unknown, cookie?: string) =>
+        fetch(`${server.base}${p}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(cookie ? { cookie: `session=${cookie}` } : {}) },
+          body: JSON.stringify(body),
+        });
+      assert.equal(
+        (await jsonOf(await post('/smsCode', { phone, img_code_client: text, uuid: 'main-test' }))).re_code,
+        '0',
+      );
+      const code = (await jsonOf(await fetch(`${server.base}/test/sms?phone=${phone}`))).code;
+      const registered = await post('/register', { phone, phone_code: code, password, password2: password });
+      assert.equal((await jsonOf(registered)).re_code, '0');
+      session = /session=([^;]+)/.exec(registered.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      assert.ok(session.length > 20);
+    } finally {
+      await stop(server);
+    }
+
+    const secretFile = path.join(dataDir, 'secret');
+    assert.equal(
+      fs.statSync(secretFile).mode & 0o777,
+      0o600,
+      'the generated secret is readable by its owner only',
+    );
+
+    const dbFile = path.join(dataDir, 'medicine.db');
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      const row = db.prepare('SELECT id_hash FROM sessions').get() as { id_hash: string };
+      assert.equal(row.id_hash, sha256Hex(session), 'the database keeps the SHA-256 of the session id');
+      const user = db.prepare('SELECT password_hash FROM users WHERE phone = ?').get(phone) as {
+        password_hash: string;
+      };
+      assert.match(user.password_hash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    } finally {
+      db.close();
+    }
+    const everything = Buffer.concat(
+      fs.readdirSync(dataDir).map((name) => fs.readFileSync(path.join(dataDir, name))),
+    ).toString('latin1');
+    assert.ok(!everything.includes(session), 'the session id itself is nowhere on disk');
+    assert.ok(!everything.includes(password), 'the password is nowhere on disk');
+
+    server = await startServer(env);
+    try {
+      const me = await jsonOf(
+        await fetch(`${server.base}/users`, { headers: { cookie: `session=${session}` } }),
+      );
+      assert.equal(me.re_code, '0');
+      assert.equal((me.user as { phone: string }).phone, phone);
+      const logout = await fetch(`${server.base}/sessions`, {
+        method: 'DELETE',
+        headers: { cookie: `session=${session}` },
+      });
+      assert.equal((await jsonOf(logout)).re_code, '0');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  it('refuses to start with test hooks under NODE_ENV=production, in one clear line', async () => {
+    const { code, stderr } = await refusedStart({
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      MEDICINE_TEST_HOOKS: '1',
+      MEDICINE_SECRET: 'x'.repeat(40),
+      SMS_PROVIDER: 'console',
+    });
+    assert.equal(code, 1);
+    assert.equal(stderr.trim().split('\n').length, 1);
+    assert.match(stderr, /MEDICINE_TEST_HOOKS/);
+  });
+
+  it('refuses to start on a setting it cannot use, naming it', async () => {
+    const { code, stderr } = await refusedStart({ DATA_DIR: dataDir, PORT: 'eighty' });
+    assert.equal(code, 1);
+    assert.match(stderr, /PORT/);
+  });
+});
