@@ -213,6 +213,39 @@ describe('POST /register', () => {
     assertRet(await whoAmI(t.app, fresh), '0');
   });
 
+  it('checks the rules in the contract’s order', async () => {
+    // 2 before 4: a bad phone with a short password speaks of the phone.
+    const badPhone = assertRet(
+      await register({ phone: '123', phone_code: '1', password: 'x', password2: 'y' }),
+      '4103',
+    );
+    assert.match(String(badPhone.msg), /手机号/);
+    // 4 before 5: a short password that also differs from password2 is PARAMERR.
+    assertRet(
+      await register({ ...valid(newPhone(), '123456'), password: 'short', password2: 'other' }),
+      '4103',
+    );
+    // 5 before 6: different passwords without any code sent are DATAERR, not NODATA.
+    assertRet(await register({ ...valid(newPhone(), '123456'), password2: 'something else' }), '4004');
+    // 7 before 8: a wrong code for a registered phone is DATAERR, not DATAEXIST.
+    const phone = newPhone();
+    const code = await sendSmsCode(t.app, phone);
+    const now = t.clock.now();
+    await database.createUser(
+      { phone, passwordHash: 'x', name: phone, types: 'patient', createdAt: now },
+      {
+        idHash: sha256Hex(`order ${phone}`),
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: now,
+        ip: null,
+        userAgent: null,
+      },
+    );
+    assertRet(await register(valid(phone, code === '000000' ? '111111' : '000000')), '4004');
+    assertRet(await register(valid(phone, code)), '4003');
+  });
+
   it('two concurrent registrations of one phone create exactly one account', async () => {
     const phone = newPhone();
     const code = await sendSmsCode(t.app, phone);

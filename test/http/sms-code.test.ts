@@ -105,6 +105,15 @@ describe('POST /smsCode', () => {
     assert.equal(sender.sent.length, before);
   });
 
+  it('checks the captcha before the phone, and the phone before the resend window', async () => {
+    const phone = newPhone();
+    await registerAccount(t.app, phone);
+    // A wrong captcha for a registered phone is DATAERR: the captcha speaks first.
+    assertRet(await askForCode(t, phone, (text) => (text === 'AAAA' ? 'BBBB' : 'AAAA')), '4004');
+    // Within the resend window of its registration code, a registered phone is DATAEXIST.
+    assertRet(await askForCode(t, phone), '4003');
+  });
+
   it('rule 6: a second code within 60 s is REQERR with Retry-After; after 60 s it is sent', async () => {
     const phone = newPhone();
     assertRet(await askForCode(t, phone), '0');
