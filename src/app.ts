@@ -27,7 +27,7 @@ import { RateLimits } from './services/rate-limits.js';
 import { CodeDigester } from './services/secrets.js';
 import { SessionService } from './services/sessions.js';
 import { SmsCodeService } from './services/sms-codes.js';
-import { ConsoleSmsSender } from './sms/console.js';
+import { openSmsSender } from './sms/open-sender.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { openKeyValueStore } from './store/open-store.js';
@@ -97,7 +97,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     captchas,
     database,
     limits,
-    overrides.smsSender ?? new ConsoleSmsSender(app.log),
+    overrides.smsSender ?? openSmsSender(config, app.log),
     digester,
     {
       ttlSeconds: config.smsCodeTtlSeconds,

@@ -9,7 +9,7 @@ describe('mainland mobile numbers', () => {
       ['19912345678', '19912345678'],
       ['+8613812345678', '13812345678'],
       ['8613812345678', '13812345678'],
-    ]) {
+    ] as const) {
       assert.equal(normaliseMainlandPhone(text), phone);
     }
   });
