@@ -87,9 +87,11 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     store,
     overrides.captchaRenderer ?? new CanvasCaptchaRenderer(),
     digester,
+    limits,
     {
       length: config.imageCodeLength,
       ttlSeconds: config.imageCodeTtlSeconds,
+      perIpPerMinute: config.captchaPerIpPerMinute,
     },
   );
   const smsCodes = new SmsCodeService(
@@ -103,8 +105,11 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       ttlSeconds: config.smsCodeTtlSeconds,
       resendSeconds: config.smsResendSeconds,
       maxAttempts: config.smsCodeMaxAttempts,
+      perPhonePerHour: config.smsPerPhonePerHour,
       perPhonePerDay: config.smsPerPhonePerDay,
       perIpPerHour: config.smsPerIpPerHour,
+      globalPerHour: config.smsGlobalPerHour,
+      guessesPerPhonePerHour: config.smsCodeGuessesPerPhonePerHour,
       sendTimeoutMs: config.smsSendTimeoutMs,
       keepCodesForTests: config.testHooks,
     },
@@ -122,6 +127,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       passwordMinLength: config.passwordMinLength,
       loginMaxFailures: config.loginMaxFailures,
       loginLockSeconds: config.loginLockSeconds,
+      loginFailuresPerIpPerHour: config.loginFailuresPerIpPerHour,
     },
   );
   const services: Services = { captchas, smsCodes, accounts, sessions };

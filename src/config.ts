@@ -13,6 +13,12 @@ export interface Config {
   /** Unset: the in-process key-value store. */
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
+  // --- Storage time bounds: a store that is down or stuck becomes a DBERR reply, never a hung request.
+  /** REDIS_COMMAND_TIMEOUT_MS: longest wait for one Redis reply (default 2000). */
+  readonly redisCommandTimeoutMs: number;
+  /** REDIS_CONNECT_TIMEOUT_MS: longest wait to reach Redis, at start-up and on each reconnect (default 5000). */
+  readonly redisConnectTimeoutMs: number;
+  // --- end of storage time bounds.
   readonly dataDir: string;
   /** HMAC key for codes at rest; unset outside production: generated once under `dataDir`. */
   readonly secret: string | undefined;
@@ -30,6 +36,15 @@ export interface Config {
   readonly smsCodeMaxAttempts: number;
   readonly smsPerPhonePerDay: number;
   readonly smsPerIpPerHour: number;
+  // --- Abuse quotas (all kept in the key-value store, so shared by every process).
+  readonly smsPerPhonePerHour: number;
+  /** Every SMS this deployment sends in an hour; past it sending stops (pumping-fraud guard). */
+  readonly smsGlobalPerHour: number;
+  readonly captchaPerIpPerMinute: number;
+  readonly loginFailuresPerIpPerHour: number;
+  /** Wrong SMS-code guesses per phone per hour, whatever the number of codes sent. */
+  readonly smsCodeGuessesPerPhonePerHour: number;
+  // --- end of abuse quotas.
   readonly smsSendTimeoutMs: number;
   readonly passwordMinLength: number;
   readonly loginMaxFailures: number;
@@ -124,6 +139,9 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env, dataDir),
     redisUrl: env.REDIS_URL?.trim() || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'medicine:',
+    // Storage time bounds (see the Config fields of the same names).
+    redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
+    redisConnectTimeoutMs: integer(env, 'REDIS_CONNECT_TIMEOUT_MS', 5000, 100, 60_000),
     dataDir,
     secret,
     smsProvider,
@@ -145,6 +163,12 @@ export function loadConfig(env: Env = process.env): Config {
     smsCodeMaxAttempts: integer(env, 'SMS_CODE_MAX_ATTEMPTS', 5, 1, 20),
     smsPerPhonePerDay: integer(env, 'SMS_PER_PHONE_PER_DAY', 10, 1, 1000),
     smsPerIpPerHour: integer(env, 'SMS_PER_IP_PER_HOUR', 30, 1, 100000),
+    // Abuse quotas (see the Config fields of the same names).
+    smsPerPhonePerHour: integer(env, 'SMS_PER_PHONE_PER_HOUR', 5, 1, 1000),
+    smsGlobalPerHour: integer(env, 'SMS_GLOBAL_PER_HOUR', 1000, 1, 100_000_000),
+    captchaPerIpPerMinute: integer(env, 'CAPTCHA_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
+    loginFailuresPerIpPerHour: integer(env, 'LOGIN_FAILURES_PER_IP_PER_HOUR', 100, 1, 1_000_000),
+    smsCodeGuessesPerPhonePerHour: integer(env, 'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR', 10, 1, 1000),
     smsSendTimeoutMs: integer(env, 'SMS_SEND_TIMEOUT_MS', 5000, 100, 60000),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 1, 128),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),

@@ -15,6 +15,7 @@ export interface AccountSettings {
   passwordMinLength: number;
   loginMaxFailures: number;
   loginLockSeconds: number;
+  loginFailuresPerIpPerHour: number;
 }
 
 export interface RegisterInput {
@@ -43,6 +44,7 @@ export interface Profile {
 
 const LOGIN_FAILED = '手机号或密码错误';
 const failuresKey = (phone: string): string => `login:failures:${phone}`;
+const ipFailuresKey = (ip: string): string => `login:ip-failures:${ip}`;
 
 export class AccountService {
   /** Hash checked for unknown phones, so that they cost the same time as a wrong password. */
@@ -90,10 +92,17 @@ export class AccountService {
     if (!(await code.value.consume())) return fail(RET.NODATA, '短信验证码已被使用，请重新获取');
 
     const session = this.sessions.prepareSession(client);
-    const user = await this.users.createUser(
-      { phone, passwordHash, name: phone, types, createdAt: this.clock.now() },
-      session.record,
-    );
+    let user;
+    try {
+      user = await this.users.createUser(
+        { phone, passwordHash, name: phone, types, createdAt: this.clock.now() },
+        session.record,
+      );
+    } catch (error) {
+      // Nothing was written (one transaction), so the person keeps their code and can retry.
+      await code.value.restore().catch(() => {});
+      throw error;
+    }
     if (user === null) return fail(RET.DATAEXIST, '该手机号已注册');
     return ok({ sessionId: session.id });
   }
@@ -103,6 +112,12 @@ export class AccountService {
     const phone = normaliseMainlandPhone(input.phone);
     if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
 
+    const fromIp = await this.limits.reached(
+      ipFailuresKey(client.ip),
+      this.settings.loginFailuresPerIpPerHour,
+    );
+    if (!fromIp.allowed)
+      return fail(RET.IPERR, '该网络登录失败次数过多，请稍后再试', fromIp.retryAfterSeconds);
     const locked = await this.limits.reached(failuresKey(phone), this.settings.loginMaxFailures);
     if (!locked.allowed) {
       return fail(
@@ -116,6 +131,7 @@ export class AccountService {
     const matches = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), input.password);
     if (user === null || !matches) {
       await this.limits.hit(failuresKey(phone), Number.MAX_SAFE_INTEGER, this.settings.loginLockSeconds);
+      await this.limits.hit(ipFailuresKey(client.ip), Number.MAX_SAFE_INTEGER, 3600);
       return fail(RET.LOGINERR, LOGIN_FAILED);
     }
     return ok({ sessionId: await this.sessions.startSession(user.id, client) });

@@ -1,6 +1,7 @@
 import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
+import type { RateLimits } from './rate-limits.js';
 import type { CodeDigester } from './secrets.js';
 import { randomText } from './secrets.js';
 
@@ -10,6 +11,7 @@ export const CAPTCHA_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export interface CaptchaSettings {
   length: number;
   ttlSeconds: number;
+  perIpPerMinute: number;
 }
 
 export interface IssuedCaptcha {
@@ -25,11 +27,14 @@ export class CaptchaService {
     private readonly store: KeyValueStore,
     private readonly renderer: CaptchaRenderer,
     private readonly digester: CodeDigester,
+    private readonly limits: RateLimits,
     private readonly settings: CaptchaSettings,
   ) {}
 
   /** Draws a new captcha for `uuid` (replacing any earlier one) and forgets `lastUuid`'s. */
-  async issueCaptcha(uuid: string, lastUuid?: string): Promise<IssuedCaptcha> {
+  async issueCaptcha(uuid: string, lastUuid: string | undefined, ip: string): Promise<Result<IssuedCaptcha>> {
+    const perIp = await this.limits.hit(`captcha:ip:${ip}`, this.settings.perIpPerMinute, 60);
+    if (!perIp.allowed) return fail(RET.IPERR, '获取图片验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
     const text = randomText(CAPTCHA_ALPHABET, this.settings.length);
     const image = await this.renderer.render(text);
     if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
@@ -38,7 +43,7 @@ export class CaptchaService {
       this.digester.digest('captcha', uuid, text),
       this.settings.ttlSeconds * 1000,
     );
-    return { image, contentType: this.renderer.contentType, text };
+    return ok({ image, contentType: this.renderer.contentType, text });
   }
 
   /** One captcha, one try: the stored code is deleted whatever the answer. */

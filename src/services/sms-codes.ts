@@ -13,8 +13,11 @@ export interface SmsCodeSettings {
   ttlSeconds: number;
   resendSeconds: number;
   maxAttempts: number;
+  perPhonePerHour: number;
   perPhonePerDay: number;
   perIpPerHour: number;
+  globalPerHour: number;
+  guessesPerPhonePerHour: number;
   sendTimeoutMs: number;
   /** Keep the last code sent to each phone readable (contract §6); never in production. */
   keepCodesForTests: boolean;
@@ -30,14 +33,19 @@ export interface SendSmsCodeInput {
 /** A code that matched; `consume` spends it, and only one caller ever gets `true`. */
 export interface MatchedSmsCode {
   consume(): Promise<boolean>;
+  /** Puts a spent code back, for when what it was spent on failed unexpectedly. */
+  restore(): Promise<void>;
 }
 
 const keys = {
   code: (phone: string) => `sms:code:${phone}`,
   attempts: (phone: string) => `sms:attempts:${phone}`,
   resend: (phone: string) => `sms:resend:${phone}`,
+  perHour: (phone: string) => `sms:hour:${phone}`,
   perDay: (phone: string) => `sms:day:${phone}`,
   perIp: (ip: string) => `sms:ip:${ip}`,
+  global: () => 'sms:global',
+  guesses: (phone: string) => `sms:guesses:${phone}`,
   lastForTests: (phone: string) => `test:sms:${phone}`,
 };
 
@@ -50,7 +58,7 @@ export class SmsCodeService {
     private readonly sender: SmsSender,
     private readonly digester: CodeDigester,
     private readonly settings: SmsCodeSettings,
-    private readonly logger: Pick<Logger, 'warn' | 'info'>,
+    private readonly logger: Pick<Logger, 'warn' | 'info' | 'error'>,
   ) {}
 
   /** Contract §3 POST /smsCode, steps 1–8 in order. */
@@ -94,12 +102,18 @@ export class SmsCodeService {
     const ttlMs = this.settings.ttlSeconds * 1000;
     await this.store.set(keys.code(phone), this.digester.digest('sms', phone, code), ttlMs);
     await this.store.delete(keys.attempts(phone));
+    await this.store.increment(keys.perHour(phone), 3600 * 1000);
     await this.store.increment(keys.perDay(phone), 24 * 3600 * 1000);
     if (this.settings.keepCodesForTests) await this.store.set(keys.lastForTests(phone), code, ttlMs);
     return ok();
   }
 
+  /** The quotas of issue #5 beyond the resend window, cheapest and most specific first. */
   private async checkQuotas(phone: string, ip: string): Promise<Result | null> {
+    const hourly = await this.limits.reached(keys.perHour(phone), this.settings.perPhonePerHour);
+    if (!hourly.allowed) {
+      return fail(RET.REQERR, '该手机号本小时验证码发送次数已达上限', hourly.retryAfterSeconds);
+    }
     const daily = await this.limits.reached(keys.perDay(phone), this.settings.perPhonePerDay);
     if (!daily.allowed) {
       return fail(RET.REQERR, '该手机号今日验证码发送次数已达上限', daily.retryAfterSeconds);
@@ -107,6 +121,15 @@ export class SmsCodeService {
     const perIp = await this.limits.hit(keys.perIp(ip), this.settings.perIpPerHour, 3600);
     if (!perIp.allowed)
       return fail(RET.IPERR, '该网络发送验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
+    const global = await this.limits.hit(keys.global(), this.settings.globalPerHour, 3600);
+    if (!global.allowed) {
+      // Loud on purpose: a deployment-wide stop is either an attack (SMS pumping) or a budget to raise.
+      this.logger.error(
+        { quota: 'SMS_GLOBAL_PER_HOUR', limit: this.settings.globalPerHour },
+        'global SMS budget exhausted: no SMS will be sent until the window ends',
+      );
+      return fail(RET.REQERR, '短信服务繁忙，请稍后再试', global.retryAfterSeconds);
+    }
     return null;
   }
 
@@ -137,15 +160,32 @@ export class SmsCodeService {
     const stored = await this.store.get(codeKey);
     if (stored === null) return fail(RET.NODATA, '短信验证码已过期或不存在，请重新获取');
 
+    // Asking for new codes must not buy unlimited guesses: wrong guesses are also counted per hour.
+    const guesses = await this.limits.reached(keys.guesses(phone), this.settings.guessesPerPhonePerHour);
+    if (!guesses.allowed) {
+      return fail(
+        RET.REQERR,
+        `验证码错误次数过多，请 ${guesses.retryAfterSeconds} 秒后再试`,
+        guesses.retryAfterSeconds,
+      );
+    }
+
     const { count } = await this.store.increment(keys.attempts(phone), this.settings.ttlSeconds * 1000);
     // Past the limit the code is dead: only a new code resets the count. It is not deleted
     // here, so that a right guess still in flight (counted within the limit) can spend it.
     if (count > this.settings.maxAttempts) return fail(RET.NODATA, '短信验证码已失效，请重新获取');
     if (!this.digester.matches(stored, 'sms', phone, code.trim())) {
+      await this.limits.hit(keys.guesses(phone), Number.MAX_SAFE_INTEGER, 3600);
       if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
       return fail(RET.DATAERR, '短信验证码错误');
     }
-    return ok({ consume: () => this.store.deleteIfEquals(codeKey, stored) });
+    const ttlMs = (await this.store.ttl(codeKey)) ?? 0;
+    return ok({
+      consume: () => this.store.deleteIfEquals(codeKey, stored),
+      restore: async () => {
+        if (ttlMs > 0) await this.store.setIfAbsent(codeKey, stored, ttlMs);
+      },
+    });
   }
 
   /** The last code sent to `phone`, when test hooks keep it; null otherwise. */

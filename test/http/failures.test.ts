@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AccountDatabase } from '../../src/db/user-store.js';
 import { StorageError } from '../../src/store/key-value-store.js';
-import { API, assertRet, newPhone, newUuid, post, startTestApp } from '../helpers/app.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import {
+  API,
+  assertRet,
+  newPhone,
+  newUuid,
+  post,
+  sendSmsCode,
+  startTestApp,
+  testConfig,
+} from '../helpers/app.js';
 import { UnreachableStore } from '../helpers/fakes.js';
 
 /** A database whose server went away: every call fails as the SQL adapter's would. */
@@ -76,6 +86,33 @@ describe('storage failures are DBERR replies, not crashes', () => {
       assert.doesNotMatch(response.body, /exploded|secret|\.ts/);
     } finally {
       await t.close();
+    }
+  });
+
+  it('a database failure while creating the account is DBERR, writes nothing, and leaves the code usable', async () => {
+    const real = await openDatabase(testConfig());
+    let failNext = true;
+    const flaky: AccountDatabase = Object.assign(Object.create(real) as AccountDatabase, {
+      createUser: async (...args: Parameters<AccountDatabase['createUser']>) => {
+        if (failNext) {
+          failNext = false;
+          throw new StorageError('database: connection reset');
+        }
+        return real.createUser(...args);
+      },
+    });
+    const t = await startTestApp({}, { database: flaky });
+    try {
+      const phone = newPhone();
+      const code = await sendSmsCode(t.app, phone);
+      const body = { phone, phone_code: code, password: 'password1', password2: 'password1' };
+      assertRet(await post(t.app, '/register', body), '4001');
+      assert.equal(await real.phoneExists(phone), false);
+      assertRet(await post(t.app, '/register', body), '0');
+      assert.equal(await real.phoneExists(phone), true);
+    } finally {
+      await t.close();
+      await real.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sendFailure } from '../reply.js';
 import { replies } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
@@ -35,7 +36,9 @@ export default async function imageCodeRoute(app: FastifyInstance, { services, t
     async (request, reply) => {
       const { uuid, last_uuid: lastUuid } = request.query;
       const previous = lastUuid !== undefined && CAPTCHA_ID.test(lastUuid) ? lastUuid : undefined;
-      const captcha = await services.captchas.issueCaptcha(uuid, previous);
+      const result = await services.captchas.issueCaptcha(uuid, previous, request.ip);
+      if (!result.ok) return sendFailure(reply, result);
+      const captcha = result.value;
       reply.header('content-type', captcha.contentType).header('cache-control', 'no-store');
       if (testHooks) reply.header('x-captcha-text', captcha.text);
       return reply.send(captcha.image);
