@@ -1,47 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sha256Hex } from '../src/services/secrets.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-}
-
-/** Starts `src/main.ts` as `npm start` does, on a free port, and waits for it to listen. */
-function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve({ child, base: `${match[1]}/api/1.0`, output: () => output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
-
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners('exit');
-    server.child.on('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
-}
+import { ROOT, startServerProcess } from './helpers/server-process.js';
 
 /** Runs `src/main.ts` expecting it to refuse to start. */
 function refusedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -68,15 +33,15 @@ describe('the server process on embedded defaults', () => {
   it('serves the whole flow over HTTP, keeps only hashes at rest, and keeps people logged in across a restart', async () => {
     const phone = '13700001234';
     const password = 'a long password';
-    let server = await startServer(env);
+    let server = await startServerProcess(env);
     let session: string;
     try {
-      const image = await fetch(`${server.base}/imageCode?uuid=main-test`);
+      const image = await fetch(`${server.api}/imageCode?uuid=main-test`);
       assert.equal(image.headers.get('content-type'), 'image/jpeg');
       const text = image.headers.get('x-captcha-text') ?? '';
       await image.arrayBuffer();
       const post = (p: string, body: unknown, cookie?: string) =>
-        fetch(`${server.base}${p}`, {
+        fetch(`${server.api}${p}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(cookie ? { cookie: `session=${cookie}` } : {}) },
           body: JSON.stringify(body),
@@ -85,13 +50,13 @@ describe('the server process on embedded defaults', () => {
         (await jsonOf(await post('/smsCode', { phone, img_code_client: text, uuid: 'main-test' }))).re_code,
         '0',
       );
-      const code = (await jsonOf(await fetch(`${server.base}/test/sms?phone=${phone}`))).code;
+      const code = (await jsonOf(await fetch(`${server.api}/test/sms?phone=${phone}`))).code;
       const registered = await post('/register', { phone, phone_code: code, password, password2: password });
       assert.equal((await jsonOf(registered)).re_code, '0');
       session = /session=([^;]+)/.exec(registered.headers.get('set-cookie') ?? '')?.[1] ?? '';
       assert.ok(session.length > 20);
     } finally {
-      await stop(server);
+      await server.stop();
     }
 
     const secretFile = path.join(dataDir, 'secret');
@@ -119,20 +84,20 @@ describe('the server process on embedded defaults', () => {
     assert.ok(!everything.includes(session), 'the session id itself is nowhere on disk');
     assert.ok(!everything.includes(password), 'the password is nowhere on disk');
 
-    server = await startServer(env);
+    server = await startServerProcess(env);
     try {
       const me = await jsonOf(
-        await fetch(`${server.base}/users`, { headers: { cookie: `session=${session}` } }),
+        await fetch(`${server.api}/users`, { headers: { cookie: `session=${session}` } }),
       );
       assert.equal(me.re_code, '0');
       assert.equal((me.user as { phone: string }).phone, phone);
-      const logout = await fetch(`${server.base}/sessions`, {
+      const logout = await fetch(`${server.api}/sessions`, {
         method: 'DELETE',
         headers: { cookie: `session=${session}` },
       });
       assert.equal((await jsonOf(logout)).re_code, '0');
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 
