@@ -146,6 +146,17 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   await app.register(openApi);
   await app.register(originCheck, { allowedOrigins: config.allowedOrigins });
 
+  // API replies (including 404s for unknown API paths) are data, never pages:
+  // nothing may frame, run or cache them.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith(API_PREFIX)) return;
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
   const routeOptions: RouteOptions = {
     services,
     cookie: { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds },
@@ -153,10 +164,6 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   };
   await app.register(
     async (api) => {
-      api.addHook('onSend', async (_request, reply) => {
-        reply.header('x-content-type-options', 'nosniff');
-        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-      });
       for (const routes of [imageCodeRoute, smsCodeRoute, registerRoute, sessionsRoutes, usersRoute]) {
         await api.register(routes, routeOptions);
       }
