@@ -1,3 +1,5 @@
+import { retMessageKey, type Message, type MessageKey } from './messages.js';
+
 /** The RET table of the seed document, codes verbatim (including the seed's `UNKOWNERR`). */
 export const RET = {
   OK: '0',
@@ -22,31 +24,11 @@ export const RET = {
 export type RetName = keyof typeof RET;
 export type Ret = (typeof RET)[RetName];
 
-export const RET_MESSAGES: Readonly<Record<Ret, string>> = {
-  [RET.OK]: '成功',
-  [RET.DBERR]: '数据库查询错误',
-  [RET.NODATA]: '无数据',
-  [RET.DATAEXIST]: '数据已存在',
-  [RET.DATAERR]: '数据错误',
-  [RET.SESSIONERR]: '用户未登录',
-  [RET.LOGINERR]: '用户登录失败',
-  [RET.PARAMERR]: '参数错误',
-  [RET.USERERR]: '用户不存在或未激活',
-  [RET.ROLEERR]: '用户身份错误',
-  [RET.PWDERR]: '密码错误',
-  [RET.REQERR]: '非法请求或请求次数受限',
-  [RET.IPERR]: 'IP受限',
-  [RET.THIRDERR]: '第三方系统错误',
-  [RET.IOERR]: '文件读写错误',
-  [RET.SERVERERR]: '内部错误',
-  [RET.UNKOWNERR]: '未知错误',
-};
-
-/** A business refusal: a RET code, a sentence for the person, and when to try again if that applies. */
+/** A business refusal: a RET code, the sentence for the person, and when to try again if that applies. */
 export interface Failure {
   ok: false;
   code: Exclude<Ret, typeof RET.OK>;
-  msg: string;
+  message: Message;
   retryAfterSeconds?: number;
 }
 
@@ -60,10 +42,14 @@ export function ok<T>(value?: T): Result<T | undefined> {
 
 export function fail(
   code: Failure['code'],
-  msg: string = RET_MESSAGES[code],
+  message: MessageKey | Message = retMessageKey(code),
   retryAfterSeconds?: number,
 ): Failure {
-  return retryAfterSeconds === undefined
-    ? { ok: false, code, msg }
-    : { ok: false, code, msg, retryAfterSeconds };
+  const failure: Failure = {
+    ok: false,
+    code,
+    message: typeof message === 'string' ? { key: message } : message,
+  };
+  if (retryAfterSeconds !== undefined) failure.retryAfterSeconds = retryAfterSeconds;
+  return failure;
 }

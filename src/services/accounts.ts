@@ -42,7 +42,6 @@ export interface Profile {
   address: string | null;
 }
 
-const LOGIN_FAILED = '手机号或密码错误';
 const failuresKey = (phone: string): string => `login:failures:${phone}`;
 const ipFailuresKey = (ip: string): string => `login:ip-failures:${ip}`;
 
@@ -65,10 +64,10 @@ export class AccountService {
   private checkPassword(password: string): Result {
     const length = [...password].length;
     if (length < this.settings.passwordMinLength || length > PASSWORD_MAX_LENGTH) {
-      return fail(
-        RET.PARAMERR,
-        `密码长度须为 ${this.settings.passwordMinLength}–${PASSWORD_MAX_LENGTH} 个字符`,
-      );
+      return fail(RET.PARAMERR, {
+        key: 'passwordLength',
+        params: { min: this.settings.passwordMinLength, max: PASSWORD_MAX_LENGTH },
+      });
     }
     return ok();
   }
@@ -76,20 +75,20 @@ export class AccountService {
   /** Contract §2 POST /register, steps 1–9 in order; the new session id on success. */
   async registerAccount(input: RegisterInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
     const phone = normaliseMainlandPhone(input.phone);
-    if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
+    if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
     const types = input.types ?? 'patient';
-    if (!ACCOUNT_TYPES.includes(types)) return fail(RET.PARAMERR, '用户类型只能是 patient 或 expert');
+    if (!ACCOUNT_TYPES.includes(types)) return fail(RET.PARAMERR, 'typesInvalid');
     const password = this.checkPassword(input.password);
     if (!password.ok) return password;
-    if (input.password !== input.password2) return fail(RET.DATAERR, '两次输入的密码不一致');
+    if (input.password !== input.password2) return fail(RET.DATAERR, 'passwordsDiffer');
 
     const code = await this.smsCodes.checkSmsCode(phone, input.phoneCode);
     if (!code.ok) return code;
-    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, '该手机号已注册');
+    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, 'phoneRegistered');
 
     const passwordHash = await this.hasher.hash(input.password);
     // Spend the code only now, after the slow hash: of two racing registrations one wins it.
-    if (!(await code.value.consume())) return fail(RET.NODATA, '短信验证码已被使用，请重新获取');
+    if (!(await code.value.consume())) return fail(RET.NODATA, 'smsCodeUsed');
 
     const session = this.sessions.prepareSession(client);
     let user;
@@ -103,26 +102,25 @@ export class AccountService {
       await code.value.restore().catch(() => {});
       throw error;
     }
-    if (user === null) return fail(RET.DATAEXIST, '该手机号已注册');
+    if (user === null) return fail(RET.DATAEXIST, 'phoneRegistered');
     return ok({ sessionId: session.id });
   }
 
   /** Contract §2 POST /sessions; the new session id on success. */
   async logIn(input: LoginInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
     const phone = normaliseMainlandPhone(input.phone);
-    if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
+    if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
 
     const fromIp = await this.limits.reached(
       ipFailuresKey(client.ip),
       this.settings.loginFailuresPerIpPerHour,
     );
-    if (!fromIp.allowed)
-      return fail(RET.IPERR, '该网络登录失败次数过多，请稍后再试', fromIp.retryAfterSeconds);
+    if (!fromIp.allowed) return fail(RET.IPERR, 'loginIpQuota', fromIp.retryAfterSeconds);
     const locked = await this.limits.reached(failuresKey(phone), this.settings.loginMaxFailures);
     if (!locked.allowed) {
       return fail(
         RET.REQERR,
-        `登录失败次数过多，请 ${locked.retryAfterSeconds} 秒后再试`,
+        { key: 'loginLocked', params: { seconds: locked.retryAfterSeconds } },
         locked.retryAfterSeconds,
       );
     }
@@ -132,7 +130,7 @@ export class AccountService {
     if (user === null || !matches) {
       await this.limits.hit(failuresKey(phone), Number.MAX_SAFE_INTEGER, this.settings.loginLockSeconds);
       await this.limits.hit(ipFailuresKey(client.ip), Number.MAX_SAFE_INTEGER, 3600);
-      return fail(RET.LOGINERR, LOGIN_FAILED);
+      return fail(RET.LOGINERR, 'loginFailed');
     }
     return ok({ sessionId: await this.sessions.startSession(user.id, client) });
   }

@@ -34,7 +34,7 @@ export class CaptchaService {
   /** Draws a new captcha for `uuid` (replacing any earlier one) and forgets `lastUuid`'s. */
   async issueCaptcha(uuid: string, lastUuid: string | undefined, ip: string): Promise<Result<IssuedCaptcha>> {
     const perIp = await this.limits.hit(`captcha:ip:${ip}`, this.settings.perIpPerMinute, 60);
-    if (!perIp.allowed) return fail(RET.IPERR, '获取图片验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
+    if (!perIp.allowed) return fail(RET.IPERR, 'captchaTooOften', perIp.retryAfterSeconds);
     const text = randomText(CAPTCHA_ALPHABET, this.settings.length);
     const image = await this.renderer.render(text);
     if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
@@ -49,9 +49,9 @@ export class CaptchaService {
   /** One captcha, one try: the stored code is deleted whatever the answer. */
   async checkCaptcha(uuid: string, answer: string): Promise<Result> {
     const stored = await this.store.take(key(uuid));
-    if (stored === null) return fail(RET.NODATA, '图片验证码已过期或不存在，请刷新');
+    if (stored === null) return fail(RET.NODATA, 'captchaExpired');
     if (!this.digester.matches(stored, 'captcha', uuid, answer.trim().toUpperCase())) {
-      return fail(RET.DATAERR, '图片验证码错误');
+      return fail(RET.DATAERR, 'captchaWrong');
     }
     return ok();
   }

@@ -64,18 +64,18 @@ export class SmsCodeService {
   /** Contract §3 POST /smsCode, steps 1–8 in order. */
   async sendSmsCode(input: SendSmsCodeInput): Promise<Result> {
     const phone = normaliseMainlandPhone(input.phone);
-    if (phone === null) return fail(RET.PARAMERR, '手机号格式错误');
+    if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
 
     const captcha = await this.captchas.checkCaptcha(input.captchaUuid, input.captchaAnswer);
     if (!captcha.ok) return captcha;
 
-    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, '该手机号已注册');
+    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, 'phoneRegistered');
 
     const resend = await this.limits.openWindow(keys.resend(phone), this.settings.resendSeconds);
     if (!resend.allowed) {
       return fail(
         RET.REQERR,
-        `发送过于频繁，请 ${resend.retryAfterSeconds} 秒后再试`,
+        { key: 'smsResendTooSoon', params: { seconds: resend.retryAfterSeconds } },
         resend.retryAfterSeconds,
       );
     }
@@ -96,7 +96,7 @@ export class SmsCodeService {
         { sms: { provider: this.sender.name, to: maskPhone(phone), providerCode }, err: describe(error) },
         'SMS provider failed',
       );
-      return fail(RET.THIRDERR, '短信发送失败，请稍后再试');
+      return fail(RET.THIRDERR, 'smsProviderFailed');
     }
 
     const ttlMs = this.settings.ttlSeconds * 1000;
@@ -112,15 +112,14 @@ export class SmsCodeService {
   private async checkQuotas(phone: string, ip: string): Promise<Result | null> {
     const hourly = await this.limits.reached(keys.perHour(phone), this.settings.perPhonePerHour);
     if (!hourly.allowed) {
-      return fail(RET.REQERR, '该手机号本小时验证码发送次数已达上限', hourly.retryAfterSeconds);
+      return fail(RET.REQERR, 'smsHourlyQuota', hourly.retryAfterSeconds);
     }
     const daily = await this.limits.reached(keys.perDay(phone), this.settings.perPhonePerDay);
     if (!daily.allowed) {
-      return fail(RET.REQERR, '该手机号今日验证码发送次数已达上限', daily.retryAfterSeconds);
+      return fail(RET.REQERR, 'smsDailyQuota', daily.retryAfterSeconds);
     }
     const perIp = await this.limits.hit(keys.perIp(ip), this.settings.perIpPerHour, 3600);
-    if (!perIp.allowed)
-      return fail(RET.IPERR, '该网络发送验证码过于频繁，请稍后再试', perIp.retryAfterSeconds);
+    if (!perIp.allowed) return fail(RET.IPERR, 'smsIpQuota', perIp.retryAfterSeconds);
     const global = await this.limits.hit(keys.global(), this.settings.globalPerHour, 3600);
     if (!global.allowed) {
       // Loud on purpose: a deployment-wide stop is either an attack (SMS pumping) or a budget to raise.
@@ -128,7 +127,7 @@ export class SmsCodeService {
         { quota: 'SMS_GLOBAL_PER_HOUR', limit: this.settings.globalPerHour },
         'global SMS budget exhausted: no SMS will be sent until the window ends',
       );
-      return fail(RET.REQERR, '短信服务繁忙，请稍后再试', global.retryAfterSeconds);
+      return fail(RET.REQERR, 'smsBudgetSpent', global.retryAfterSeconds);
     }
     return null;
   }
@@ -158,14 +157,14 @@ export class SmsCodeService {
   async checkSmsCode(phone: string, code: string): Promise<Result<MatchedSmsCode>> {
     const codeKey = keys.code(phone);
     const stored = await this.store.get(codeKey);
-    if (stored === null) return fail(RET.NODATA, '短信验证码已过期或不存在，请重新获取');
+    if (stored === null) return fail(RET.NODATA, 'smsCodeExpired');
 
     // Asking for new codes must not buy unlimited guesses: wrong guesses are also counted per hour.
     const guesses = await this.limits.reached(keys.guesses(phone), this.settings.guessesPerPhonePerHour);
     if (!guesses.allowed) {
       return fail(
         RET.REQERR,
-        `验证码错误次数过多，请 ${guesses.retryAfterSeconds} 秒后再试`,
+        { key: 'smsGuessesQuota', params: { seconds: guesses.retryAfterSeconds } },
         guesses.retryAfterSeconds,
       );
     }
@@ -173,11 +172,11 @@ export class SmsCodeService {
     const { count } = await this.store.increment(keys.attempts(phone), this.settings.ttlSeconds * 1000);
     // Past the limit the code is dead: only a new code resets the count. It is not deleted
     // here, so that a right guess still in flight (counted within the limit) can spend it.
-    if (count > this.settings.maxAttempts) return fail(RET.NODATA, '短信验证码已失效，请重新获取');
+    if (count > this.settings.maxAttempts) return fail(RET.NODATA, 'smsCodeDead');
     if (!this.digester.matches(stored, 'sms', phone, code.trim())) {
       await this.limits.hit(keys.guesses(phone), Number.MAX_SAFE_INTEGER, 3600);
       if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
-      return fail(RET.DATAERR, '短信验证码错误');
+      return fail(RET.DATAERR, 'smsCodeWrong');
     }
     const ttlMs = (await this.store.ttl(codeKey)) ?? 0;
     return ok({

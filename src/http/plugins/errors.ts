@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { RET } from '../../ret.js';
 import { StorageError } from '../../store/key-value-store.js';
-import { retBody } from '../reply.js';
+import { retMessageKey, type Message } from '../../messages.js';
+import { sendRet } from '../reply.js';
 
 interface ValidationIssue {
   keyword: string;
@@ -11,28 +12,32 @@ interface ValidationIssue {
 }
 
 /** Ajv's first complaint as a sentence a person can act on. */
-function describeValidation(issues: ValidationIssue[]): string {
+function describeValidation(issues: ValidationIssue[]): Message {
   const issue = issues[0];
-  if (issue === undefined) return '参数错误';
+  if (issue === undefined) return { key: retMessageKey(RET.PARAMERR) };
   const field =
     issue.keyword === 'required'
       ? String(issue.params.missingProperty)
-      : issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '请求体';
+      : issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (field === '') return { key: 'bodyNotObject' };
   switch (issue.keyword) {
     case 'required':
-      return `缺少参数 ${field}`;
+      return { key: 'fieldMissing', params: { field } };
     case 'type':
-      return `参数 ${field} 必须是${issue.params.type === 'object' ? ' JSON 对象' : '字符串'}`;
+      return { key: 'fieldNotString', params: { field } };
     case 'minLength':
-      return `参数 ${field} 不能为空`;
+      return { key: 'fieldEmpty', params: { field } };
     case 'maxLength':
-      return `参数 ${field} 过长（最多 ${String(issue.params.limit)} 个字符）`;
+      return { key: 'fieldTooLong', params: { field, limit: String(issue.params.limit) } };
     case 'pattern':
-      return `参数 ${field} 格式错误`;
+      return { key: 'fieldMalformed', params: { field } };
     case 'enum':
-      return `参数 ${field} 只能是 ${(issue.params.allowedValues as unknown[]).join(' / ')}`;
+      return {
+        key: 'fieldNotAllowed',
+        params: { field, allowed: (issue.params.allowedValues as unknown[]).join(' / ') },
+      };
     default:
-      return `参数 ${field} 错误`;
+      return { key: 'fieldInvalid', params: { field } };
   }
 }
 
@@ -51,37 +56,32 @@ async function errorReplies(app: FastifyInstance): Promise<void> {
 
   app.setErrorHandler((error: FastifyError & { validation?: ValidationIssue[] }, request, reply) => {
     if (error.validation) {
-      return reply.code(200).send(retBody(RET.PARAMERR, describeValidation(error.validation)));
+      return sendRet(reply, RET.PARAMERR, describeValidation(error.validation));
     }
     if (error instanceof StorageError) {
       request.log.error(
         { err: { name: error.name, message: error.message, cause: causeOf(error) } },
         'storage failed',
       );
-      return reply.code(200).send(retBody(RET.DBERR));
+      return sendRet(reply, RET.DBERR);
     }
     const status = error.statusCode ?? 500;
-    if (status === 413) return reply.code(413).send(retBody(RET.REQERR, '请求体过大'));
-    if (status === 415)
-      return reply
-        .code(415)
-        .send(retBody(RET.PARAMERR, '请求体必须是 JSON（Content-Type: application/json）'));
-    if (status === 400) return reply.code(400).send(retBody(RET.PARAMERR, '请求体不是合法的 JSON'));
-    if (status >= 400 && status < 500) return reply.code(status).send(retBody(RET.REQERR));
+    if (status === 413) return sendRet(reply, RET.REQERR, 'bodyTooLarge', 413);
+    if (status === 415) return sendRet(reply, RET.PARAMERR, 'contentTypeNotJson', 415);
+    if (status === 400) return sendRet(reply, RET.PARAMERR, 'bodyNotJson', 400);
+    if (status >= 400 && status < 500) return sendRet(reply, RET.REQERR, undefined, status);
     request.log.error({ err: error }, 'unexpected failure');
-    return reply.code(500).send(retBody(RET.SERVERERR));
+    return sendRet(reply, RET.SERVERERR, undefined, 500);
   });
 
   app.setNotFoundHandler((request, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = methodsByPath.get(path);
     if (allowed !== undefined && allowed.size > 0) {
-      return reply
-        .code(405)
-        .header('allow', [...allowed].join(', '))
-        .send(retBody(RET.REQERR, '请求方法不被允许'));
+      reply.header('allow', [...allowed].join(', '));
+      return sendRet(reply, RET.REQERR, 'methodNotAllowed', 405);
     }
-    return reply.code(404).send(retBody(RET.REQERR, '接口不存在'));
+    return sendRet(reply, RET.REQERR, 'routeNotFound', 404);
   });
 }
 

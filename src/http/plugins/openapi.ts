@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { RET, RET_MESSAGES } from '../../ret.js';
+import { renderMessage, retMessageKey } from '../../messages.js';
+import { RET } from '../../ret.js';
 
 /** The OpenAPI document, generated from the same schemas that validate requests. */
 async function openApi(app: FastifyInstance): Promise<void> {
@@ -14,7 +15,7 @@ async function openApi(app: FastifyInstance): Promise<void> {
         description:
           'Every reply is HTTP 200 with `{re_code, msg}` for every business outcome. RET codes: ' +
           Object.entries(RET)
-            .map(([name, code]) => `${code} ${name} (${RET_MESSAGES[code]})`)
+            .map(([name, code]) => `${code} ${name} (${renderMessage({ key: retMessageKey(code) }, 'zh')})`)
             .join('; '),
       },
       components: {

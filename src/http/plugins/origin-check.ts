@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RET } from '../../ret.js';
-import { retBody } from '../reply.js';
+import { sendRet } from '../reply.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -28,7 +28,7 @@ async function originCheck(
     if (!STATE_CHANGING.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin === undefined || sameSite(request, origin, allowed)) return;
-    return reply.code(200).send(retBody(RET.REQERR, '跨站请求被拒绝'));
+    return sendRet(reply, RET.REQERR, 'crossSiteRefused');
   });
 }
 

@@ -45,7 +45,7 @@ export default async function registerRoute(app: FastifyInstance, { services, co
       if (!result.ok) return sendFailure(reply, result);
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);
-      return sendOk(reply, '注册成功');
+      return sendOk(reply, 'registered');
     },
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
-import { retBody, sendFailure, sendOk } from '../reply.js';
+import { sendFailure, sendOk, sendRet } from '../reply.js';
 import { phoneField, replies, requiredString } from '../schemas.js';
 import { clearSessionCookie, readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
@@ -32,14 +32,14 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
       // The id a client presented is never kept: it is destroyed and a new one issued.
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);
-      return sendOk(reply, '登陆成功');
+      return sendOk(reply, 'loggedIn');
     },
   );
 
   app.delete('/sessions', { schema: { summary: 'Log out', response: replies } }, async (request, reply) => {
     const ended = await services.sessions.endSession(readSessionId(request));
-    if (!ended) return reply.send(retBody(RET.SESSIONERR));
+    if (!ended) return sendRet(reply, RET.SESSIONERR);
     clearSessionCookie(reply, cookie);
-    return sendOk(reply, '退出成功');
+    return sendOk(reply, 'loggedOut');
   });
 }

@@ -36,7 +36,7 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
         captchaUuid,
         ip: request.ip,
       });
-      return result.ok ? sendOk(reply, '验证码发送成功') : sendFailure(reply, result);
+      return result.ok ? sendOk(reply, 'smsSent') : sendFailure(reply, result);
     },
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
-import { retBody, sendOk } from '../reply.js';
+import { sendOk, sendRet } from '../reply.js';
 import { requiredString, retReply } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
@@ -17,8 +17,8 @@ export default async function testHookRoutes(app: FastifyInstance, { services }:
     },
     async (request, reply) => {
       const code = await services.smsCodes.lastCodeForTests(request.query.phone);
-      if (code === null) return reply.send(retBody(RET.NODATA, '没有发往该号码的验证码'));
-      return sendOk(reply, '查询成功', { code });
+      if (code === null) return sendRet(reply, RET.NODATA, 'noSmsForPhone');
+      return sendOk(reply, 'found', { code });
     },
   );
 }

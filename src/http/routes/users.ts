@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
-import { retBody, sendOk } from '../reply.js';
+import { sendOk, sendRet } from '../reply.js';
 import { retReply } from '../schemas.js';
 import { readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
@@ -35,11 +35,11 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     async (request, reply) => {
       const sessionId = readSessionId(request);
       const session = await services.sessions.resolveSession(sessionId);
-      if (session === null) return reply.send(retBody(RET.SESSIONERR));
+      if (session === null) return sendRet(reply, RET.SESSIONERR);
       const user = await services.accounts.getProfile(session.userId);
-      if (user === null) return reply.send(retBody(RET.SESSIONERR));
+      if (user === null) return sendRet(reply, RET.SESSIONERR);
       if (session.renewed && sessionId !== undefined) setSessionCookie(reply, sessionId, cookie);
-      return sendOk(reply, '查询成功', { user });
+      return sendOk(reply, 'found', { user });
     },
   );
 }

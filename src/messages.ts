@@ -1,0 +1,173 @@
+import type { Ret } from './ret.js';
+
+/** The languages a reply's `msg` can be in; Chinese unless the client prefers English. */
+export type Language = 'zh' | 'en';
+
+type Params = Readonly<Record<string, string | number>>;
+type Text = string | ((params: Params) => string);
+
+/**
+ * Every sentence the API says, in each language. Services name a message by its key;
+ * the HTTP layer renders it in the language the request prefers.
+ */
+const CATALOGUE = {
+  // The RET table's default messages (contract §5).
+  ret0: { zh: '成功', en: 'Success' },
+  ret4001: { zh: '数据库查询错误', en: 'Database error' },
+  ret4002: { zh: '无数据', en: 'No data' },
+  ret4003: { zh: '数据已存在', en: 'Data already exists' },
+  ret4004: { zh: '数据错误', en: 'Data error' },
+  ret4101: { zh: '用户未登录', en: 'Not logged in' },
+  ret4102: { zh: '用户登录失败', en: 'Login failed' },
+  ret4103: { zh: '参数错误', en: 'Invalid parameters' },
+  ret4104: { zh: '用户不存在或未激活', en: 'User does not exist or is not active' },
+  ret4105: { zh: '用户身份错误', en: 'Wrong role for this action' },
+  ret4106: { zh: '密码错误', en: 'Wrong password' },
+  ret4201: { zh: '非法请求或请求次数受限', en: 'Request refused or rate limited' },
+  ret4202: { zh: 'IP受限', en: 'Too many requests from this network' },
+  ret4301: { zh: '第三方系统错误', en: 'Third-party service error' },
+  ret4302: { zh: '文件读写错误', en: 'File read/write error' },
+  ret4500: { zh: '内部错误', en: 'Internal error' },
+  ret4501: { zh: '未知错误', en: 'Unknown error' },
+
+  // Successes.
+  smsSent: { zh: '验证码发送成功', en: 'Verification code sent' },
+  registered: { zh: '注册成功', en: 'Registered' },
+  loggedIn: { zh: '登陆成功', en: 'Logged in' },
+  loggedOut: { zh: '退出成功', en: 'Logged out' },
+  found: { zh: '查询成功', en: 'Found' },
+
+  // Input.
+  phoneInvalid: { zh: '手机号格式错误', en: 'Not a valid mainland-China mobile number' },
+  typesInvalid: { zh: '用户类型只能是 patient 或 expert', en: 'types must be patient or expert' },
+  passwordLength: {
+    zh: (p) => `密码长度须为 ${p.min}–${p.max} 个字符`,
+    en: (p) => `The password must be ${p.min} to ${p.max} characters long`,
+  },
+  passwordsDiffer: { zh: '两次输入的密码不一致', en: 'The two passwords differ' },
+  fieldMissing: { zh: (p) => `缺少参数 ${p.field}`, en: (p) => `${p.field} is missing` },
+  fieldNotString: { zh: (p) => `参数 ${p.field} 必须是字符串`, en: (p) => `${p.field} must be a string` },
+  bodyNotObject: { zh: '请求体必须是 JSON 对象', en: 'The body must be a JSON object' },
+  fieldEmpty: { zh: (p) => `参数 ${p.field} 不能为空`, en: (p) => `${p.field} must not be empty` },
+  fieldTooLong: {
+    zh: (p) => `参数 ${p.field} 过长（最多 ${p.limit} 个字符）`,
+    en: (p) => `${p.field} is too long (at most ${p.limit} characters)`,
+  },
+  fieldMalformed: { zh: (p) => `参数 ${p.field} 格式错误`, en: (p) => `${p.field} is malformed` },
+  fieldNotAllowed: {
+    zh: (p) => `参数 ${p.field} 只能是 ${p.allowed}`,
+    en: (p) => `${p.field} must be one of ${p.allowed}`,
+  },
+  fieldInvalid: { zh: (p) => `参数 ${p.field} 错误`, en: (p) => `${p.field} is invalid` },
+  bodyNotJson: { zh: '请求体不是合法的 JSON', en: 'The body is not valid JSON' },
+  contentTypeNotJson: {
+    zh: '请求体必须是 JSON（Content-Type: application/json）',
+    en: 'The body must be JSON (Content-Type: application/json)',
+  },
+  bodyTooLarge: { zh: '请求体过大', en: 'The body is too large' },
+  routeNotFound: { zh: '接口不存在', en: 'No such endpoint' },
+  methodNotAllowed: { zh: '请求方法不被允许', en: 'Method not allowed on this endpoint' },
+  crossSiteRefused: { zh: '跨站请求被拒绝', en: 'Cross-site request refused' },
+
+  // Captcha.
+  captchaTooOften: {
+    zh: '获取图片验证码过于频繁，请稍后再试',
+    en: 'Too many captchas from this network; try later',
+  },
+  captchaExpired: {
+    zh: '图片验证码已过期或不存在，请刷新',
+    en: 'The image code has expired or does not exist; get a new one',
+  },
+  captchaWrong: { zh: '图片验证码错误', en: 'The image code is wrong' },
+
+  // SMS codes.
+  phoneRegistered: { zh: '该手机号已注册', en: 'This phone number is already registered' },
+  smsResendTooSoon: {
+    zh: (p) => `发送过于频繁，请 ${p.seconds} 秒后再试`,
+    en: (p) => `Please wait ${p.seconds} s before asking for another code`,
+  },
+  smsHourlyQuota: {
+    zh: '该手机号本小时验证码发送次数已达上限',
+    en: 'This phone has had as many codes as allowed this hour',
+  },
+  smsDailyQuota: {
+    zh: '该手机号今日验证码发送次数已达上限',
+    en: 'This phone has had as many codes as allowed today',
+  },
+  smsIpQuota: {
+    zh: '该网络发送验证码过于频繁，请稍后再试',
+    en: 'Too many codes asked from this network; try later',
+  },
+  smsBudgetSpent: { zh: '短信服务繁忙，请稍后再试', en: 'The SMS service is busy; try later' },
+  smsProviderFailed: { zh: '短信发送失败，请稍后再试', en: 'The SMS could not be sent; try again later' },
+  smsCodeExpired: {
+    zh: '短信验证码已过期或不存在，请重新获取',
+    en: 'The SMS code has expired or does not exist; ask for a new one',
+  },
+  smsCodeDead: {
+    zh: '短信验证码已失效，请重新获取',
+    en: 'The SMS code is no longer valid; ask for a new one',
+  },
+  smsCodeUsed: {
+    zh: '短信验证码已被使用，请重新获取',
+    en: 'The SMS code was already used; ask for a new one',
+  },
+  smsCodeWrong: { zh: '短信验证码错误', en: 'The SMS code is wrong' },
+  smsGuessesQuota: {
+    zh: (p) => `验证码错误次数过多，请 ${p.seconds} 秒后再试`,
+    en: (p) => `Too many wrong codes; try again in ${p.seconds} s`,
+  },
+
+  // Logging in.
+  loginFailed: { zh: '手机号或密码错误', en: 'Wrong phone number or password' },
+  loginLocked: {
+    zh: (p) => `登录失败次数过多，请 ${p.seconds} 秒后再试`,
+    en: (p) => `Too many failed logins; try again in ${p.seconds} s`,
+  },
+  loginIpQuota: {
+    zh: '该网络登录失败次数过多，请稍后再试',
+    en: 'Too many failed logins from this network; try later',
+  },
+
+  // Test hooks.
+  noSmsForPhone: { zh: '没有发往该号码的验证码', en: 'No code was sent to this phone' },
+} satisfies Record<`ret${Ret}`, Record<Language, Text>> & Record<string, Record<Language, Text>>;
+
+export type MessageKey = keyof typeof CATALOGUE;
+
+/** A sentence named by key, with the values it mentions. */
+export interface Message {
+  key: MessageKey;
+  params?: Params;
+}
+
+export function retMessageKey(code: Ret): MessageKey {
+  return `ret${code}`;
+}
+
+export function renderMessage(message: Message, language: Language): string {
+  const text: Text = (CATALOGUE[message.key] as Record<Language, Text>)[language];
+  return typeof text === 'string' ? text : text(message.params ?? {});
+}
+
+/**
+ * The language an `Accept-Language` header prefers among ours: English when an English
+ * tag outranks every Chinese one, Chinese otherwise (the default of the seed).
+ */
+export function preferredLanguage(header: string | undefined): Language {
+  if (header === undefined || header === '') return 'zh';
+  let best: { language: Language; q: number } | undefined;
+  for (const part of header.slice(0, 512).split(',')) {
+    const [tag = '', ...attributes] = part.trim().toLowerCase().split(';');
+    const qAttribute = attributes.find((a) => a.trim().startsWith('q='));
+    const q = qAttribute === undefined ? 1 : Number(qAttribute.trim().slice(2));
+    if (!Number.isFinite(q) || q <= 0) continue;
+    const language: Language | undefined = tag.startsWith('en')
+      ? 'en'
+      : tag.startsWith('zh')
+        ? 'zh'
+        : undefined;
+    if (language !== undefined && (best === undefined || q > best.q)) best = { language, q };
+  }
+  return best?.language ?? 'zh';
+}
