@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  currentUser,
+  imageCodeUrl,
+  lastSmsCodeForTests,
+  logIn,
+  logOut,
+  parseRetryAfter,
+  register,
+  RET,
+  sendSmsCode,
+  type ApiOptions,
+  type FailureCode,
+} from '../../web/src/api.js';
+import { RET as SERVER_RET } from '../../src/ret.js';
+import { newCaptchaId } from '../../web/src/captcha-id.js';
+import { loginFailure, registerFailure, smsCodeFailure, TEXT } from '../../web/src/messages.js';
+import { newPhone, startServer, type Server } from './support.js';
+
+describe('web/src/api.ts against the real server', () => {
+  it('knows the same RET table as the server', () => {
+    assert.deepEqual(RET, SERVER_RET);
+  });
+
+  let server: Server;
+  let options: ApiOptions;
+  before(async () => {
+    server = await startServer();
+    options = { baseUrl: server.apiBase };
+  });
+  after(() => server?.close());
+
+  async function drawCaptcha(uuid: string): Promise<string> {
+    const response = await fetch(`${server.origin}${imageCodeUrl(uuid, undefined, { baseUrl: '/api/1.0' })}`);
+    assert.match(String(response.headers.get('content-type')), /^image\//);
+    return String(response.headers.get('x-captcha-text'));
+  }
+
+  it('walks register → who am I → log out → log in, with typed replies', async () => {
+    const phone = newPhone();
+    const uuid = newCaptchaId();
+    const sent = await sendSmsCode({ phone, img_code_client: await drawCaptcha(uuid), uuid }, options);
+    assert.deepEqual(sent, { kind: 'ok', msg: '验证码发送成功', value: undefined });
+
+    const code = await lastSmsCodeForTests(phone, options);
+    assert.ok(code.kind === 'ok' && /^\d{6}$/.test(code.value));
+    const password = 'correct horse';
+    let cookie = '';
+    const keepCookie: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      cookie = response.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+      return response;
+    };
+    const registered = await register(
+      { phone, phone_code: code.value, password, password2: password, types: 'expert' },
+      { ...options, fetch: keepCookie },
+    );
+    assert.equal(registered.kind, 'ok');
+    assert.match(cookie, /^session=/);
+    const loggedIn = { ...options, headers: { cookie } };
+
+    const me = await currentUser(loggedIn);
+    assert.equal(me.kind, 'ok');
+    assert.equal(me.kind === 'ok' && me.value.phone, phone);
+    assert.equal(me.kind === 'ok' && me.value.types, 'expert');
+
+    assert.equal((await logOut(loggedIn)).kind, 'ok');
+    const gone = await currentUser(loggedIn);
+    assert.ok(gone.kind === 'refused' && gone.code === RET.SESSIONERR);
+    assert.equal((await logIn({ phone, password }, options)).kind, 'ok');
+  });
+
+  it('a refusal carries its RET code, the server’s sentence and Retry-After in seconds', async () => {
+    const phone = newPhone();
+    const first = newCaptchaId();
+    await sendSmsCode({ phone, img_code_client: await drawCaptcha(first), uuid: first }, options);
+    const second = newCaptchaId();
+    const again = await sendSmsCode(
+      { phone, img_code_client: await drawCaptcha(second), uuid: second },
+      options,
+    );
+    assert.equal(again.kind, 'refused');
+    assert.ok(again.kind === 'refused');
+    assert.equal(again.code, RET.REQERR);
+    assert.equal(again.retryAfterSeconds, 60);
+    assert.equal(again.httpStatus, 200);
+    assert.match(again.msg, /60 秒/);
+  });
+
+  it('asks for Chinese sentences, the language of the pages, unless told otherwise', async () => {
+    const malformed = { phone: '12345', password: 'x' };
+    const zh = await logIn(malformed, options);
+    assert.ok(zh.kind === 'refused' && /[\u4e00-\u9fff]/.test(zh.msg), JSON.stringify(zh));
+    const en = await logIn(malformed, { ...options, language: 'en' });
+    assert.ok(en.kind === 'refused' && !/[\u4e00-\u9fff]/.test(en.msg), JSON.stringify(en));
+  });
+});
+
+describe('web/src/api.ts when no readable answer comes', () => {
+  it('a refused connection is `unreachable` / network', async () => {
+    const closed = await startServer();
+    const baseUrl = closed.apiBase;
+    await closed.close();
+    assert.deepEqual(await currentUser({ baseUrl }), {
+      kind: 'unreachable',
+      reason: 'network',
+      httpStatus: null,
+    });
+  });
+
+  it('an HTML error page from a proxy is `unreachable` / bad-reply', async () => {
+    const fetch502: typeof fetch = async () =>
+      new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } });
+    assert.deepEqual(await logIn({ phone: '13800138000', password: 'x' }, { fetch: fetch502 }), {
+      kind: 'unreachable',
+      reason: 'bad-reply',
+      httpStatus: 502,
+    });
+  });
+
+  it('a server that never answers is `unreachable` / timeout after timeoutMs', async () => {
+    const hang: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    const started = Date.now();
+    assert.deepEqual(await logOut({ fetch: hang, timeoutMs: 50 }), {
+      kind: 'unreachable',
+      reason: 'timeout',
+      httpStatus: null,
+    });
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    assert.equal(parseRetryAfter('42'), 42);
+    assert.equal(parseRetryAfter(new Date(1_000_000 + 90_000).toUTCString(), 1_000_000), 90);
+    assert.equal(parseRetryAfter(null), null);
+    assert.equal(parseRetryAfter('soon'), null);
+  });
+});
+
+describe('web/src/messages.ts: every failure has words a person understands', () => {
+  const failureCodes = Object.values(RET).filter((code): code is FailureCode => code !== RET.OK);
+  const refusal = (code: FailureCode, msg = '无关的句子', retryAfterSeconds: number | null = null) =>
+    ({ kind: 'refused', code, msg, retryAfterSeconds, httpStatus: 200 }) as const;
+  const RET_DEFAULTS = [
+    '数据库查询错误',
+    '无数据',
+    '数据已存在',
+    '数据错误',
+    '参数错误',
+    '内部错误',
+    '未知错误',
+  ];
+
+  it('no RET code from any endpoint is shown as the bare code or as the RET table’s default sentence', () => {
+    for (const code of failureCodes) {
+      for (const notice of [
+        smsCodeFailure(refusal(code)),
+        registerFailure(refusal(code)),
+        loginFailure(refusal(code)),
+        smsCodeFailure(refusal(code, '参数错误')),
+        registerFailure(refusal(code, '参数错误')),
+        loginFailure(refusal(code, '参数错误')),
+      ]) {
+        assert.ok(notice.text.length > 0, code);
+        assert.ok(!notice.text.includes(code), `${code}: ${notice.text}`);
+        assert.ok(!RET_DEFAULTS.includes(notice.text), `${code}: ${notice.text}`);
+      }
+    }
+  });
+
+  it('captcha failures go under the captcha and ask for a new picture; the SMS wait comes from Retry-After', () => {
+    assert.deepEqual(smsCodeFailure(refusal(RET.DATAERR, '图片验证码错误')), {
+      newCaptcha: true,
+      waitSeconds: null,
+      field: 'captcha',
+      text: TEXT.captchaWrong,
+    });
+    assert.equal(smsCodeFailure(refusal(RET.NODATA)).field, 'captcha');
+    assert.equal(smsCodeFailure(refusal(RET.NODATA)).newCaptcha, true);
+    const tooSoon = smsCodeFailure(refusal(RET.REQERR, '发送过于频繁', 42));
+    assert.equal(tooSoon.waitSeconds, 42);
+    assert.equal(tooSoon.text, '获取验证码太频繁，请 42 秒后再试');
+    const daily = smsCodeFailure(refusal(RET.REQERR, '今日已达上限', 20 * 3600));
+    assert.equal(daily.text, '获取验证码太频繁，请 20 小时后再试');
+  });
+
+  it('register: the overloaded codes land on the right field', () => {
+    assert.equal(registerFailure(refusal(RET.DATAERR, '短信验证码错误')).field, 'phone_code');
+    assert.equal(registerFailure(refusal(RET.DATAERR, '两次输入的密码不一致')).field, 'password2');
+    assert.equal(registerFailure(refusal(RET.PARAMERR, '手机号格式错误')).field, 'phone');
+    assert.equal(registerFailure(refusal(RET.PARAMERR, '缺少参数 phone_code')).field, 'phone_code');
+    const rule = registerFailure(refusal(RET.PARAMERR, '密码长度须为 10–128 个字符'));
+    assert.deepEqual(rule, { field: 'password', text: '密码长度须为 10–128 个字符' });
+    assert.equal(registerFailure(refusal(RET.NODATA)).field, 'phone_code');
+    assert.equal(registerFailure(refusal(RET.DATAEXIST)).offerLogin, true);
+    assert.deepEqual(registerFailure(refusal(RET.REQERR, '验证码错误次数过多', 1800)), {
+      field: 'phone_code',
+      text: '短信验证码错误次数太多，请 30 分钟后再试',
+    });
+    assert.deepEqual(registerFailure(refusal(RET.REQERR, '跨站请求被拒绝')), {
+      field: 'form',
+      text: TEXT.refused,
+    });
+  });
+
+  it('login: a locked phone and a locked network each say how long to wait', () => {
+    assert.equal(loginFailure(refusal(RET.REQERR, '', 600)).text, '登录失败次数太多，请 10 分钟后再试');
+    assert.equal(
+      loginFailure(refusal(RET.IPERR, '', 3600)).text,
+      '当前网络登录失败的次数太多，请 60 分钟后再试',
+    );
+    assert.equal(loginFailure(refusal(RET.LOGINERR)).text, '手机号或密码不正确');
+  });
+});

@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AxeResults } from 'axe-core';
+import { chromium, type Browser, type Locator, type Page, type Response } from 'playwright-core';
+import { buildApp, type App } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { lastSmsCodeForTests } from '../../web/src/api.js';
+import { testConfig } from '../helpers/app.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-output', 'screenshots');
+
+export const PHONE_VIEWPORT = { width: 375, height: 812 };
+export const DESKTOP_VIEWPORT = { width: 1280, height: 800 };
+
+/** Builds web/dist when it is missing or stale, with the very script `npm start` runs first. */
+export function buildPagesIfStale(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web-if-stale.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+export interface Server {
+  app: App;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  /** The server's clock, for letting a captcha or an SMS code expire. */
+  clock: ManualClock;
+  apiBase: string;
+  close(): Promise<void>;
+}
+
+/** The real server, pages included, on a free port, over an in-memory database and store. */
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
+  const clock = new ManualClock(Date.now());
+  const app = await buildApp(testConfig({ DATABASE_URL: 'sqlite::memory:', REDIS_URL: '', ...env }), {
+    clock,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  const origin = `http://127.0.0.1:${address.port}`;
+  return { app, origin, clock, apiBase: `${origin}/api/1.0`, close: () => app.close() };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface Tab {
+  page: Page;
+  /** Console errors and uncaught exceptions, CSP refusals included. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh browser profile (no cookies) with one tab, in Chinese, watching for errors. */
+export async function openTab(
+  browser: Browser,
+  viewport: { width: number; height: number } = PHONE_VIEWPORT,
+): Promise<Tab> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { page, problems, close: () => context.close() };
+}
+
+/** The next captcha image the page loads: its text (test-hook header) and the ids it was asked with. */
+export interface DrawnCaptcha {
+  text: string;
+  uuid: string;
+  lastUuid: string | null;
+}
+
+function isCaptchaResponse(response: Response): boolean {
+  return new URL(response.url()).pathname.endsWith('/api/1.0/imageCode');
+}
+
+/** Runs `action` and returns the captcha it made the page draw. */
+export async function captchaDrawnBy(page: Page, action: () => Promise<unknown>): Promise<DrawnCaptcha> {
+  const [response] = await Promise.all([page.waitForResponse(isCaptchaResponse), action()]);
+  assert.equal(response.status(), 200);
+  const text = response.headers()['x-captcha-text'];
+  assert.ok(text, 'the captcha response carries X-Captcha-Text (test hooks on)');
+  const query = new URL(response.url()).searchParams;
+  const uuid = query.get('uuid');
+  assert.ok(uuid);
+  return { text, uuid, lastUuid: query.get('last_uuid') };
+}
+
+/** A captcha answer that is certainly wrong. */
+export function wrongAnswer(text: string): string {
+  return text === 'AAAA' ? 'BBBB' : 'AAAA';
+}
+
+/** The SMS code the server last sent to `phone`, through the test hook of the pages' own API client. */
+export async function smsCodeSentTo(server: Server, phone: string): Promise<string> {
+  const result = await lastSmsCodeForTests(phone, { baseUrl: server.apiBase });
+  assert.equal(result.kind, 'ok', `an SMS code was sent to ${phone}: ${JSON.stringify(result)}`);
+  return (result as { value: string }).value;
+}
+
+let phoneCounter = 0;
+/** A different valid mainland mobile number each call, within one test process. */
+export function newPhone(): string {
+  phoneCounter += 1;
+  return `137${String(process.pid % 10000).padStart(4, '0')}${String(phoneCounter).padStart(4, '0')}`;
+}
+
+/**
+ * What a screen reader says about the field labelled `label`, beyond its name: the text
+ * of the elements its `aria-describedby` names. Checks that the field's error line is
+ * among them and is a live region, so that a new message is also announced.
+ */
+export async function errorOf(page: Page, label: string): Promise<string> {
+  const field = page.getByLabel(label, { exact: true });
+  const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+  const errorId = describedBy.split(/\s+/).find((id) => id.endsWith('-error'));
+  assert.ok(errorId, `the field "${label}" points at its error line with aria-describedby`);
+  const line = page.locator(`[id="${errorId}"]`);
+  const live =
+    (await line.getAttribute('aria-live')) ??
+    ((await line.getAttribute('role')) === 'alert' ? 'alert' : null);
+  assert.ok(live, `the error line of "${label}" is an aria-live region`);
+  return ((await line.textContent()) ?? '').trim();
+}
+
+/** Waits until `read()` gives something `check` accepts; fails with the last value seen. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value)) {
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/** Waits for the error line of the field labelled `label` to say `expected`. */
+export function expectError(page: Page, label: string, expected: string | RegExp): Promise<string> {
+  return eventually(
+    () => errorOf(page, label),
+    (text) => (typeof expected === 'string' ? text === expected : expected.test(text)),
+    `error under "${label}"`,
+  );
+}
+
+/** Waits for `locator`'s visible text to match. */
+export function expectText(locator: Locator, expected: string | RegExp, what: string): Promise<string> {
+  return eventually(
+    async () => ((await locator.textContent()) ?? '').trim(),
+    (text) => (typeof expected === 'string' ? text === expected : expected.test(text)),
+    what,
+  );
+}
+
+/** The accessible name of the element that has the keyboard focus. */
+export function focusedLabel(page: Page): Promise<string> {
+  return page.evaluate(
+    `(() => {
+      const el = document.activeElement;
+      if (!el) return '';
+      const byLabel = el.labels && el.labels[0] ? el.labels[0].textContent : null;
+      return (byLabel || el.getAttribute('aria-label') || el.textContent || '').trim();
+    })()`,
+  );
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe-core on the page as it is now and fails on any WCAG 2.0–2.2 A/AA violation.
+ * axe is evaluated through the DevTools protocol, which the page's CSP does not govern:
+ * a <script> tag would be (rightly) refused by it.
+ */
+export async function assertAccessible(page: Page, where: string): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
+  const results = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(AXE_TAGS)} } })`,
+  )) as AxeResults;
+  const violations = results.violations.map(
+    (v) =>
+      `${v.id} (${v.impact ?? '?'}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+  assert.deepEqual(violations, [], `axe violations on ${where}`);
+  assert.ok(results.passes.length > 0, 'axe checked something');
+}
+
+/** Saves a full-page screenshot under test-output/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** What the pages call the two account types. */
+export const TYPE_LABELS = { patient: '患者', expert: '医生' } as const;
+
+/** Opens the register page; returns the captcha it drew. */
+export function openRegisterPage(page: Page, server: Server): Promise<DrawnCaptcha> {
+  return captchaDrawnBy(page, () => page.goto(`${server.origin}/register`));
+}
+
+/** Fills phone and captcha and presses "获取验证码"; returns the new captcha the page drew after it. */
+export async function requestSmsCode(page: Page, phone: string, captchaText: string): Promise<DrawnCaptcha> {
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('图片验证码', { exact: true }).fill(captchaText);
+  return captchaDrawnBy(page, () => page.getByRole('button', { name: '获取验证码' }).click());
+}
+
+/** Registers `phone` through the register page, as a person does, and waits for the home page. */
+export async function registerThroughPage(
+  page: Page,
+  server: Server,
+  phone: string,
+  password: string,
+  type: keyof typeof TYPE_LABELS = 'patient',
+): Promise<void> {
+  const captcha = await openRegisterPage(page, server);
+  await page.getByRole('radio', { name: TYPE_LABELS[type] }).check();
+  await requestSmsCode(page, phone, captcha.text);
+  await expectText(page.locator('#sms-status'), `验证码已发送到 ${phone}，请查收`, 'SMS status');
+  await page.getByLabel('短信验证码').fill(await smsCodeSentTo(server, phone));
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByLabel('确认密码').fill(password);
+  await Promise.all([
+    page.waitForURL(`${server.origin}/`),
+    page.getByRole('button', { name: '注册', exact: true }).click(),
+  ]);
+  await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'home page greeting');
+}
+
+/** Console errors a test caused on purpose by cutting the network. */
+export function withoutNetworkErrors(problems: string[]): string[] {
+  return problems.filter((problem) => !/Failed to load resource: net::ERR_/.test(problem));
+}

@@ -1,0 +1,59 @@
+import { formatWait } from './messages.js';
+
+/**
+ * The "获取验证码" button's wait after a code was sent (or the server said when to try
+ * again): disabled, counting down to a deadline (so a throttled background tab still
+ * ends on time), then enabled as "重新获取验证码". The wait belongs to one phone: a
+ * person who corrects the number may send to the new one at once.
+ */
+export class ResendCountdown {
+  private deadline = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private phone: string | null = null;
+
+  constructor(
+    private readonly button: HTMLButtonElement,
+    private readonly idleText: string,
+    private readonly againText: string,
+  ) {}
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(seconds: number, phone: string): void {
+    this.stop();
+    this.phone = phone;
+    this.deadline = Date.now() + seconds * 1000;
+    this.button.disabled = true;
+    this.timer = setInterval(() => this.tick(), 250);
+    this.tick();
+  }
+
+  /** Ends the wait early when the person is now asking for another phone; true when it did. */
+  phoneChanged(phone: string): boolean {
+    if (!this.running || phone === this.phone) return false;
+    this.finish();
+    return true;
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    const left = Math.ceil((this.deadline - Date.now()) / 1000);
+    if (left <= 0) {
+      this.finish();
+      return;
+    }
+    this.button.textContent = `${formatWait(left)}后重新获取`;
+  }
+
+  private finish(): void {
+    this.stop();
+    this.button.disabled = false;
+    this.button.textContent = this.phone === null ? this.idleText : this.againText;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Notice } from './messages.js';
+
+interface FieldParts {
+  /** What gets `aria-invalid` and focus: the input, or the group of radio buttons. */
+  control: HTMLElement;
+  /** The always-present `aria-live` line under the field. */
+  error: HTMLElement;
+}
+
+/**
+ * The error lines of one form: a message appears under the field it concerns, the
+ * field is marked `aria-invalid`, and the line, an `aria-live` region, is announced.
+ * Typing in a field clears its message; what was typed is never touched.
+ */
+export class FormMessages<Field extends string> {
+  private readonly fields = new Map<Field, FieldParts>();
+
+  constructor(
+    form: HTMLFormElement,
+    fieldIds: Readonly<Record<Field, string>>,
+    private readonly formError: HTMLElement,
+  ) {
+    for (const [field, id] of Object.entries(fieldIds) as [Field, string][]) {
+      const control = document.getElementById(id);
+      const error = document.getElementById(`${id}-error`);
+      if (control === null || error === null) throw new Error(`field #${id} or #${id}-error is missing`);
+      this.fields.set(field, { control, error });
+      const clear = () => this.clear(field);
+      control.addEventListener('input', clear);
+      control.addEventListener('change', clear);
+    }
+    form.addEventListener('submit', () => this.clear('form'));
+  }
+
+  show(notice: Notice<Field>): void {
+    const line = notice.field === 'form' ? this.formError : this.parts(notice.field).error;
+    line.replaceChildren(notice.text);
+    if (notice.offerLogin === true) {
+      const link = document.createElement('a');
+      link.href = '/login';
+      link.textContent = '去登录';
+      line.append('。', link);
+    }
+    if (notice.field !== 'form') this.parts(notice.field).control.setAttribute('aria-invalid', 'true');
+  }
+
+  clear(field: Field | 'form'): void {
+    if (field === 'form') {
+      this.formError.replaceChildren();
+      return;
+    }
+    const { control, error } = this.parts(field);
+    error.replaceChildren();
+    control.removeAttribute('aria-invalid');
+  }
+
+  /** The message now shown for `field`, '' when none. */
+  currentText(field: Field | 'form'): string {
+    const line = field === 'form' ? this.formError : this.parts(field).error;
+    return line.textContent ?? '';
+  }
+
+  clearAll(): void {
+    for (const field of this.fields.keys()) this.clear(field);
+    this.clear('form');
+  }
+
+  /** Puts the keyboard on the field (the first radio button of a group). */
+  focus(field: Field | 'form'): void {
+    if (field === 'form') return;
+    const { control } = this.parts(field);
+    const target = control instanceof HTMLInputElement ? control : control.querySelector('input');
+    target?.focus();
+  }
+
+  private parts(field: Field): FieldParts {
+    const parts = this.fields.get(field);
+    if (parts === undefined) throw new Error(`unknown field ${field}`);
+    return parts;
+  }
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
+
+/**
+ * Writes web/dist/.build-stamp, dated when the build started, which
+ * scripts/build-web-if-stale.mjs compares with the sources: a file saved during a build
+ * leaves the result stale.
+ */
+function buildStamp(): Plugin {
+  let startedAt = new Date();
+  return {
+    name: 'medicine-build-stamp',
+    apply: 'build',
+    buildStart() {
+      startedAt = new Date();
+    },
+    closeBundle() {
+      const stamp = page('dist/.build-stamp');
+      fs.writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+      fs.utimesSync(stamp, startedAt, startedAt);
+    },
+  };
+}
+
+/**
+ * Builds the pages of web/ into web/dist, which src/http/plugins/web-pages.ts serves.
+ * `npx vite --config web/vite.config.ts` serves them live, the API proxied to a server on :5000.
+ */
+export default defineConfig({
+  root,
+  base: '/',
+  appType: 'mpa',
+  plugins: [buildStamp()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Nothing inline: the Content-Security-Policy allows only the server's own script and style files.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    rolldownOptions: {
+      input: {
+        index: page('index.html'),
+        register: page('register.html'),
+        login: page('login.html'),
+        notFound: page('404.html'),
+      },
+    },
+  },
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:5000' },
+  },
+});
