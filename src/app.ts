@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CanvasCaptchaRenderer } from './captcha/canvas-renderer.js';
 import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
@@ -7,9 +9,11 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/open-database.js';
 import type { AccountDatabase } from './db/user-store.js';
 import errorReplies from './http/plugins/errors.js';
+import metricsPlugin from './http/plugins/metrics.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
 import webPages from './http/plugins/web-pages.js';
+import healthRoutes from './http/routes/health.js';
 import imageCodeRoute from './http/routes/image-code.js';
 import type { RouteOptions } from './http/routes/options.js';
 import registerRoute from './http/routes/register.js';
@@ -17,6 +21,7 @@ import sessionsRoutes from './http/routes/sessions.js';
 import smsCodeRoute from './http/routes/sms-code.js';
 import testHookRoutes from './http/routes/test-hooks.js';
 import usersRoute from './http/routes/users.js';
+import { PrometheusMetrics } from './metrics/prometheus.js';
 import { Argon2Hasher } from './passwords/argon2-hasher.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { secretFromFile } from './secret-file.js';
@@ -54,6 +59,7 @@ declare module 'fastify' {
 export type App = FastifyInstance;
 
 const API_PREFIX = '/api/1.0';
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Wires the configured adapters, services and routes into a Fastify app (not yet listening). */
 export async function buildApp(config: Config, overrides: Overrides = {}): Promise<App> {
@@ -64,6 +70,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       redact: { paths: ['req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     },
     bodyLimit: config.bodyLimitBytes,
+    // A caller's X-Request-Id is kept when it is short and plain, so that logs line up across services.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     trustProxy: config.trustProxy,
     // Contract §1: a number where a string belongs is refused, never coerced.
     ajv: { customOptions: { coerceTypes: false } },
@@ -81,6 +93,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     if (overrides.database === undefined) await database.close();
   });
 
+  const metrics = new PrometheusMetrics();
   const digester = new CodeDigester(secret);
   const limits = new RateLimits(store);
   const captchas = new CaptchaService(
@@ -93,6 +106,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       ttlSeconds: config.imageCodeTtlSeconds,
       perIpPerMinute: config.captchaPerIpPerMinute,
     },
+    metrics,
   );
   const smsCodes = new SmsCodeService(
     store,
@@ -114,6 +128,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       keepCodesForTests: config.testHooks,
     },
     app.log,
+    metrics,
   );
   const sessions = new SessionService(database, clock, config.sessionTtlSeconds);
   const accounts = new AccountService(
@@ -129,6 +144,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       loginLockSeconds: config.loginLockSeconds,
       loginFailuresPerIpPerHour: config.loginFailuresPerIpPerHour,
     },
+    metrics,
   );
   const services: Services = { captchas, smsCodes, accounts, sessions };
   app.decorate('services', services);
@@ -144,11 +160,18 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   await app.register(cookie);
   await app.register(errorReplies);
   await app.register(openApi);
+  await app.register(metricsPlugin, { metrics, token: config.metricsToken });
+  await app.register(healthRoutes, {
+    checks: { database: () => database.ping(), store: () => store.ping() },
+    timeoutMs: 2000,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(originCheck, { allowedOrigins: config.allowedOrigins });
 
   // API replies (including 404s for unknown API paths) are data, never pages:
   // nothing may frame, run or cache them.
   app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
     if (!request.url.startsWith(API_PREFIX)) return;
     reply.header('x-content-type-options', 'nosniff');
     reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AccountType, User, UserStore } from '../db/user-store.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { fail, ok, RET, type Result } from '../ret.js';
+import { ignoreEvents, type AuthEvents } from './events.js';
 import { normaliseMainlandPhone } from './phone.js';
 import type { RateLimits } from './rate-limits.js';
 import type { ClientInfo, SessionService } from './sessions.js';
@@ -57,6 +58,7 @@ export class AccountService {
     private readonly limits: RateLimits,
     private readonly clock: Clock,
     private readonly settings: AccountSettings,
+    private readonly events: AuthEvents = ignoreEvents,
   ) {
     this.decoyHash = hasher.hash(randomBytes(16).toString('hex'));
   }
@@ -103,6 +105,7 @@ export class AccountService {
       throw error;
     }
     if (user === null) return fail(RET.DATAEXIST, 'phoneRegistered');
+    this.events.registered(types);
     return ok({ sessionId: session.id });
   }
 
@@ -115,9 +118,13 @@ export class AccountService {
       ipFailuresKey(client.ip),
       this.settings.loginFailuresPerIpPerHour,
     );
-    if (!fromIp.allowed) return fail(RET.IPERR, 'loginIpQuota', fromIp.retryAfterSeconds);
+    if (!fromIp.allowed) {
+      this.events.login('ip_blocked');
+      return fail(RET.IPERR, 'loginIpQuota', fromIp.retryAfterSeconds);
+    }
     const locked = await this.limits.reached(failuresKey(phone), this.settings.loginMaxFailures);
     if (!locked.allowed) {
+      this.events.login('locked');
       return fail(
         RET.REQERR,
         { key: 'loginLocked', params: { seconds: locked.retryAfterSeconds } },
@@ -128,10 +135,22 @@ export class AccountService {
     const user = await this.users.findUserByPhone(phone);
     const matches = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), input.password);
     if (user === null || !matches) {
-      await this.limits.hit(failuresKey(phone), Number.MAX_SAFE_INTEGER, this.settings.loginLockSeconds);
-      await this.limits.hit(ipFailuresKey(client.ip), Number.MAX_SAFE_INTEGER, 3600);
+      const forPhone = await this.limits.hit(
+        failuresKey(phone),
+        this.settings.loginMaxFailures,
+        this.settings.loginLockSeconds,
+      );
+      const forIp = await this.limits.hit(
+        ipFailuresKey(client.ip),
+        this.settings.loginFailuresPerIpPerHour,
+        3600,
+      );
+      this.events.login('wrong_credentials');
+      if (forPhone.count === this.settings.loginMaxFailures) this.events.lockout('phone');
+      if (forIp.count === this.settings.loginFailuresPerIpPerHour) this.events.lockout('ip');
       return fail(RET.LOGINERR, 'loginFailed');
     }
+    this.events.login('success');
     return ok({ sessionId: await this.sessions.startSession(user.id, client) });
   }
 

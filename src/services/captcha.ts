@@ -1,6 +1,7 @@
 import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
+import { ignoreEvents, type AuthEvents } from './events.js';
 import type { RateLimits } from './rate-limits.js';
 import type { CodeDigester } from './secrets.js';
 import { randomText } from './secrets.js';
@@ -29,6 +30,7 @@ export class CaptchaService {
     private readonly digester: CodeDigester,
     private readonly limits: RateLimits,
     private readonly settings: CaptchaSettings,
+    private readonly events: AuthEvents = ignoreEvents,
   ) {}
 
   /** Draws a new captcha for `uuid` (replacing any earlier one) and forgets `lastUuid`'s. */
@@ -43,6 +45,7 @@ export class CaptchaService {
       this.digester.digest('captcha', uuid, text),
       this.settings.ttlSeconds * 1000,
     );
+    this.events.captchaDrawn();
     return ok({ image, contentType: this.renderer.contentType, text });
   }
 

@@ -26,9 +26,9 @@ export class RateLimits {
   }
 
   /** Counts one more event; allowed while the count stays within `limit`. */
-  async hit(key: string, limit: number, windowSeconds: number): Promise<LimitCheck> {
+  async hit(key: string, limit: number, windowSeconds: number): Promise<LimitCheck & { count: number }> {
     const { count, ttlMs } = await this.store.increment(key, windowSeconds * 1000);
-    return { allowed: count <= limit, retryAfterSeconds: seconds(ttlMs) };
+    return { allowed: count <= limit, retryAfterSeconds: seconds(ttlMs), count };
   }
 
   /** Whether `limit` events have already been counted, without counting one. */

@@ -4,6 +4,7 @@ import { fail, ok, RET, type Result } from '../ret.js';
 import { SmsError, type SmsSender } from '../sms/sms-sender.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { CaptchaService } from './captcha.js';
+import { ignoreEvents, type AuthEvents } from './events.js';
 import { maskPhone, normaliseMainlandPhone } from './phone.js';
 import type { RateLimits } from './rate-limits.js';
 import type { CodeDigester } from './secrets.js';
@@ -59,6 +60,7 @@ export class SmsCodeService {
     private readonly digester: CodeDigester,
     private readonly settings: SmsCodeSettings,
     private readonly logger: Pick<Logger, 'warn' | 'info' | 'error'>,
+    private readonly events: AuthEvents = ignoreEvents,
   ) {}
 
   /** Contract §3 POST /smsCode, steps 1–8 in order. */
@@ -73,6 +75,7 @@ export class SmsCodeService {
 
     const resend = await this.limits.openWindow(keys.resend(phone), this.settings.resendSeconds);
     if (!resend.allowed) {
+      this.events.smsCode('refused', this.sender.name);
       return fail(
         RET.REQERR,
         { key: 'smsResendTooSoon', params: { seconds: resend.retryAfterSeconds } },
@@ -82,6 +85,7 @@ export class SmsCodeService {
     const refusal = await this.checkQuotas(phone, input.ip);
     if (refusal !== null) {
       await this.limits.closeWindow(keys.resend(phone));
+      this.events.smsCode('refused', this.sender.name);
       return refusal;
     }
 
@@ -96,6 +100,7 @@ export class SmsCodeService {
         { sms: { provider: this.sender.name, to: maskPhone(phone), providerCode }, err: describe(error) },
         'SMS provider failed',
       );
+      this.events.smsCode('provider_failed', this.sender.name);
       return fail(RET.THIRDERR, 'smsProviderFailed');
     }
 
@@ -105,6 +110,7 @@ export class SmsCodeService {
     await this.store.increment(keys.perHour(phone), 3600 * 1000);
     await this.store.increment(keys.perDay(phone), 24 * 3600 * 1000);
     if (this.settings.keepCodesForTests) await this.store.set(keys.lastForTests(phone), code, ttlMs);
+    this.events.smsCode('sent', this.sender.name);
     return ok();
   }
 

@@ -1,0 +1,67 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuthEvents } from '../services/events.js';
+
+/** Prometheus counters for the domain's events and the HTTP layer's latencies, one registry per app. */
+export class PrometheusMetrics implements AuthEvents {
+  readonly registry = new Registry();
+  private readonly requestSeconds = new Histogram({
+    name: 'medicine_http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly sms = new Counter({
+    name: 'medicine_sms_total',
+    help: 'SMS codes by provider and outcome (sent, provider_failed, refused by a quota)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly logins = new Counter({
+    name: 'medicine_logins_total',
+    help: 'Logins by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly lockouts = new Counter({
+    name: 'medicine_lockouts_total',
+    help: 'Login lockouts begun, by scope',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+  private readonly captchas = new Counter({
+    name: 'medicine_captchas_drawn_total',
+    help: 'Captcha images drawn',
+    registers: [this.registry],
+  });
+  private readonly registrations = new Counter({
+    name: 'medicine_registrations_total',
+    help: 'Accounts created, by type',
+    labelNames: ['types'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'medicine_' });
+  }
+
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    this.requestSeconds.observe({ route, method, status: String(status) }, seconds);
+  }
+
+  captchaDrawn(): void {
+    this.captchas.inc();
+  }
+  smsCode(outcome: 'sent' | 'provider_failed' | 'refused', provider: string): void {
+    this.sms.inc({ provider, outcome });
+  }
+  login(outcome: 'success' | 'wrong_credentials' | 'locked' | 'ip_blocked'): void {
+    this.logins.inc({ outcome });
+  }
+  lockout(scope: 'phone' | 'ip'): void {
+    this.lockouts.inc({ scope });
+  }
+  registered(types: string): void {
+    this.registrations.inc({ types });
+  }
+}
