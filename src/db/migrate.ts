@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { dialectOf } from './dialect.js';
 import * as accountsAndSessions from './migrations/0001_accounts_and_sessions.js';
 
 /** Every migration, in order. A new one is one file in ./migrations and one line here. */
@@ -8,10 +9,31 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; safe to call from several processes at once (Kysely locks). */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+async function runMigrator(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Brings the schema up to date; safe to call from several processes at once. On PostgreSQL
+ * and MySQL, Kysely takes a server-side lock (an advisory lock, GET_LOCK). On SQLite it
+ * takes none, so two processes opening a fresh file would both create the tables: there
+ * the whole run is one BEGIN IMMEDIATE transaction, which holds the file's write lock
+ * (others wait, up to the busy timeout) and undoes a half-applied migration on failure.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  if (dialectOf(db) !== 'sqlite') return runMigrator(db);
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const applied = await runMigrator(connection);
+      await sql`commit`.execute(connection);
+      return applied;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    }
+  });
 }

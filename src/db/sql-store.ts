@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { StorageError } from '../store/key-value-store.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { Database, SessionsTable, UsersTable } from './schema.js';
@@ -41,6 +41,9 @@ function isUniqueViolation(error: unknown): boolean {
     e.errno === 1062
   );
 }
+
+/** The phone is already registered: the transaction rolls back and createUser answers null. */
+class PhoneTaken extends Error {}
 
 /** The one SQL adapter: Kysely speaks each dialect, this class speaks the ports. */
 export class SqlStore implements AccountDatabase {
@@ -89,25 +92,9 @@ export class SqlStore implements AccountDatabase {
     return this.run('create user', async () => {
       try {
         return await this.db.transaction().execute(async (trx) => {
-          const values = {
-            phone: user.phone,
-            password_hash: user.passwordHash,
-            name: user.name,
-            types: user.types,
-            created_at: user.createdAt,
-          };
-          let id: number;
-          if (this.dialect === 'mysql') {
-            const result = await trx.insertInto('users').values(values).executeTakeFirstOrThrow();
-            id = Number(result.insertId);
-          } else {
-            const row = await trx
-              .insertInto('users')
-              .values(values)
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            id = Number(row.id);
-          }
+          const id = await this.insertUser(trx, user);
+          // A failure here (e.g. a session id already in use) rolls the user back too, and
+          // is an error, not "phone taken": only the users insert can mean that.
           await trx
             .insertInto('sessions')
             .values(sessionRow({ ...firstSession, userId: id }))
@@ -115,10 +102,32 @@ export class SqlStore implements AccountDatabase {
           return { ...user, id, avatarUrl: null, age: null, address: null };
         });
       } catch (error) {
-        if (isUniqueViolation(error)) return null;
+        if (error instanceof PhoneTaken) return null;
         throw error;
       }
     });
+  }
+
+  /** Inserts the user row; the database's unique index on phone decides between racing registrations. */
+  private async insertUser(trx: Transaction<Database>, user: NewUser): Promise<number> {
+    const values = {
+      phone: user.phone,
+      password_hash: user.passwordHash,
+      name: user.name,
+      types: user.types,
+      created_at: user.createdAt,
+    };
+    try {
+      if (this.dialect === 'mysql') {
+        const result = await trx.insertInto('users').values(values).executeTakeFirstOrThrow();
+        return Number(result.insertId);
+      }
+      const row = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow();
+      return Number(row.id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new PhoneTaken();
+      throw error;
+    }
   }
 
   createSession(session: Session): Promise<void> {

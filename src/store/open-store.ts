@@ -2,11 +2,21 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { MemoryStore } from './memory-store.js';
+import { RedisStore } from './redis-store.js';
 
-/** The key-value store the configuration names: Redis when `REDIS_URL` is set, else in-process. */
+/**
+ * The key-value store the configuration names: Redis when `REDIS_URL` is set (reached and
+ * pinged now, so that a wrong URL stops the start-up with one clear line), else in-process.
+ */
 export async function openKeyValueStore(config: Config, clock: Clock): Promise<KeyValueStore> {
   if (config.redisUrl !== undefined) {
-    throw new Error('REDIS_URL is not supported yet');
+    // Redis keeps its own time: the injected clock only drives the in-process store.
+    return RedisStore.connect({
+      url: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      connectTimeoutMs: config.redisConnectTimeoutMs,
+    });
   }
   return new MemoryStore(clock);
 }

@@ -22,12 +22,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('sessions')
     .addColumn('id_hash', 'char(64)', (col) => col.primaryKey())
-    .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'integer', (col) => col.notNull())
     .addColumn('created_at', 'bigint', (col) => col.notNull())
     .addColumn('last_used_at', 'bigint', (col) => col.notNull())
     .addColumn('expires_at', 'bigint', (col) => col.notNull())
     .addColumn('ip', 'varchar(64)')
     .addColumn('user_agent', 'varchar(512)')
+    // A table-level constraint: MySQL before 9.0 silently ignores a REFERENCES on the column.
+    .addForeignKeyConstraint('sessions_user_id_fk', ['user_id'], 'users', ['id'], (fk) =>
+      fk.onDelete('cascade'),
+    )
     .execute();
   await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
   await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();

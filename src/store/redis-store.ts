@@ -1,0 +1,181 @@
+import { Redis } from 'ioredis';
+import { failureReason, maskUrl } from '../db/connect.js';
+import { StorageError, type KeyValueStore } from './key-value-store.js';
+
+export interface RedisStoreOptions {
+  /** `redis://[:password@]host:port/db` or `rediss://…`. */
+  url: string;
+  /** Put before every key, so that several deployments (or test runs) can share one Redis. */
+  keyPrefix: string;
+  /** Longest wait for one reply; past it the command fails as a StorageError. */
+  commandTimeoutMs: number;
+  /** Longest wait to reach Redis, at start-up and on each reconnect. */
+  connectTimeoutMs: number;
+}
+
+/** Deletes KEYS[1] only if it still holds ARGV[1]; 1 if it did. */
+const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+/**
+ * Counts one more in a fixed window: the first INCR also sets the window's length.
+ * A counter found without an expiry (written by hand) is given one, so no window lasts forever.
+ */
+const INCREMENT_WINDOW = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return {count, tonumber(ARGV[1])}
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+/** The two scripts, as ioredis defines them (EVALSHA, falling back to EVAL once per connection). */
+interface ScriptCommands {
+  kvDeleteIfEquals(key: string, value: string): Promise<number>;
+  kvIncrementWindow(key: string, ttlMs: number): Promise<[number, number]>;
+}
+
+/** Redis wants a whole, positive number of milliseconds. */
+const px = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs));
+
+/**
+ * The Redis adapter: every check-and-change is one Redis command or one Lua script, so it
+ * is atomic across every process that shares the server. A command never waits longer
+ * than `commandTimeoutMs`; while Redis is unreachable commands fail at once (no offline
+ * queue) and the client keeps reconnecting in the background.
+ */
+export class RedisStore implements KeyValueStore {
+  private readonly scripts: ScriptCommands;
+
+  private constructor(private readonly redis: Redis) {
+    redis.defineCommand('kvDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+    redis.defineCommand('kvIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW });
+    this.scripts = redis as unknown as ScriptCommands;
+  }
+
+  /**
+   * Connects and pings. Unreachable within `connectTimeoutMs` → an Error whose one-line
+   * message names the URL (password masked) and the reason.
+   */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    let lastError: unknown;
+    const redis = new Redis(options.url, {
+      keyPrefix: options.keyPrefix,
+      lazyConnect: true,
+      connectTimeout: options.connectTimeoutMs,
+      commandTimeout: options.commandTimeoutMs,
+      // While Redis is down a request gets DBERR at once rather than waiting in a queue.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      // A command whose outcome is unknown (e.g. a GETDEL cut off mid-flight) must not be
+      // replayed later behind its caller's back: the caller already got an error.
+      autoResendUnfulfilledCommands: false,
+      // Keep reconnecting for as long as the process lives, backing off to 2 s.
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+      // A socket that will not close gracefully is destroyed soon, so a failed start-up exits at once.
+      disconnectTimeout: 200,
+    });
+    // Each failed command already reports its own error; the event would otherwise be
+    // printed by ioredis as an unhandled error on every reconnect attempt.
+    redis.on('error', (error: unknown) => {
+      lastError = error;
+    });
+
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${options.connectTimeoutMs} ms`)),
+        options.connectTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([redis.connect().then(() => redis.ping()), deadline]);
+      return new RedisStore(redis);
+    } catch (error) {
+      redis.disconnect();
+      const reason = failureReason(lastError ?? error);
+      throw new Error(`cannot reach Redis at ${maskUrl(options.url)}: ${reason}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Any Redis failure or timeout leaves here as a StorageError (a DBERR reply). */
+  private async run<T>(what: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw new StorageError(`key-value store: ${what} failed: ${failureReason(error)}`, { cause: error });
+    }
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.run('get', () => this.redis.get(key));
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.run('set', async () => {
+      await this.redis.set(key, value, 'PX', px(ttlMs));
+    });
+  }
+
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.run('set if absent', async () => {
+      return (await this.redis.set(key, value, 'PX', px(ttlMs), 'NX')) === 'OK';
+    });
+  }
+
+  take(key: string): Promise<string | null> {
+    return this.run('take', () => this.redis.getdel(key));
+  }
+
+  deleteIfEquals(key: string, value: string): Promise<boolean> {
+    return this.run('delete if equals', async () => {
+      return (await this.scripts.kvDeleteIfEquals(key, value)) === 1;
+    });
+  }
+
+  delete(key: string): Promise<void> {
+    return this.run('delete', async () => {
+      await this.redis.del(key);
+    });
+  }
+
+  increment(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }> {
+    return this.run('increment', async () => {
+      const [count, left] = await this.scripts.kvIncrementWindow(key, px(ttlMs));
+      return { count: Number(count), ttlMs: Number(left) };
+    });
+  }
+
+  ttl(key: string): Promise<number | null> {
+    return this.run('ttl', async () => {
+      const left = await this.redis.pttl(key);
+      // -2: no such key. -1: a key without expiry, which this port never writes.
+      return left < 0 ? null : left;
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run('ping', async () => {
+      await this.redis.ping();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'ready') {
+      // QUIT lets replies in flight arrive; if Redis does not answer, drop the socket.
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    } else {
+      this.redis.disconnect();
+    }
+  }
+}

@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { loadConfig } from '../../src/config.js';
+import { connectDatabase } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { StorageError } from '../../src/store/key-value-store.js';
+import { accountDatabaseConformance } from './user-store.conformance.js';
+
+const DATABASE_URL = process.env.DATABASE_URL || undefined;
+
+interface Backend {
+  name: string;
+  url: string;
+  /** A brand-new empty database on the same server, and how to drop it. */
+  fresh(): Promise<{ url: string; drop(): Promise<void> }>;
+}
+
+let freshCounter = 0;
+const freshName = (): string => {
+  freshCounter += 1;
+  return `medicine_fresh_${process.pid}_${freshCounter}`;
+};
+
+/** The server's URL with another database name in its path. */
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+const backends: Backend[] = [
+  {
+    name: 'SQLite',
+    url: 'sqlite::memory:',
+    fresh: async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-sqlite-'));
+      return {
+        url: `sqlite:${path.join(dir, 'fresh.db')}`,
+        drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+
+if (DATABASE_URL !== undefined && /^postgres(ql)?:\/\//.test(DATABASE_URL)) {
+  backends.push({
+    name: 'PostgreSQL',
+    url: DATABASE_URL,
+    fresh: async () => {
+      const name = freshName();
+      const server = await connectDatabase(DATABASE_URL);
+      await sql`create database ${sql.id(name)}`.execute(server);
+      return {
+        url: withDatabase(DATABASE_URL, name),
+        drop: async () => {
+          await sql`drop database if exists ${sql.id(name)} with (force)`.execute(server);
+          await server.destroy();
+        },
+      };
+    },
+  });
+}
+
+if (DATABASE_URL !== undefined && /^(mysql|mariadb):\/\//.test(DATABASE_URL)) {
+  backends.push({
+    name: 'MySQL/MariaDB',
+    url: DATABASE_URL,
+    fresh: async () => {
+      const name = freshName();
+      const server = await connectDatabase(DATABASE_URL);
+      await sql`create database ${sql.id(name)}`.execute(server);
+      return {
+        url: withDatabase(DATABASE_URL, name),
+        drop: async () => {
+          await sql`drop database if exists ${sql.id(name)}`.execute(server);
+          await server.destroy();
+        },
+      };
+    },
+  });
+}
+
+const configFor = (url: string) => loadConfig({ NODE_ENV: 'test', DATABASE_URL: url });
+
+const MIGRATE_ON_SIGNAL = fileURLToPath(new URL('./fixtures/migrate-on-signal.ts', import.meta.url));
+
+/** Starts `count` processes that connect to `url`, then migrates it from all of them at once. */
+async function migrateFromProcesses(url: string, count: number): Promise<string[][]> {
+  const children = Array.from({ length: count }, () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MIGRATE_ON_SIGNAL, url], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ready = new Promise<void>((resolve) => {
+      const check = () => (stdout.startsWith('ready\n') ? resolve() : child.stdout.once('data', check));
+      child.stdout.once('data', check);
+    });
+    const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, stdout, stderr })),
+    );
+    return { child, ready, exited };
+  });
+  await Promise.all(children.map((c) => c.ready));
+  for (const { child } of children) child.stdin.write('go\n');
+  const results = await Promise.all(children.map((c) => c.exited));
+  return results.map(({ code, stdout, stderr }) => {
+    assert.equal(code, 0, `a migrating process failed: ${stderr}`);
+    return JSON.parse(stdout.slice('ready\n'.length)) as string[];
+  });
+}
+
+for (const backend of backends) {
+  accountDatabaseConformance({ name: backend.name, open: () => openDatabase(configFor(backend.url)) });
+
+  describe(`SQL schema: ${backend.name}`, () => {
+    const drops: Array<() => Promise<void>> = [];
+    after(async () => {
+      for (const drop of drops) await drop();
+    });
+
+    it('migrateToLatest is idempotent: the second run applies nothing and the schema works', async () => {
+      const fresh = await backend.fresh();
+      drops.push(fresh.drop);
+      const db = await connectDatabase(fresh.url);
+      try {
+        assert.deepEqual(await migrateToLatest(db), ['0001_accounts_and_sessions']);
+        assert.deepEqual(await migrateToLatest(db), []);
+        const tables = (await db.introspection.getTables()).map((t) => t.name);
+        assert.ok(tables.includes('users') && tables.includes('sessions'), tables.join(', '));
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    it('a session must belong to an existing user (the foreign key is enforced)', async () => {
+      const store = await openDatabase(configFor(backend.url));
+      try {
+        const session = {
+          idHash: 'f'.repeat(40) + String(process.pid).padStart(24, '0'),
+          userId: 2_000_000_000,
+          createdAt: 0,
+          lastUsedAt: 0,
+          expiresAt: Date.now() + 60_000,
+          ip: null,
+          userAgent: null,
+        };
+        await assert.rejects(store.createSession(session), StorageError);
+        assert.equal(await store.findLiveSession(session.idHash, 0), null);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('three processes starting at once on a fresh database all succeed; the schema is created once', async () => {
+      const fresh = await backend.fresh();
+      drops.push(fresh.drop);
+      const applied = await migrateFromProcesses(fresh.url, 3);
+      assert.deepEqual(applied.flat(), ['0001_accounts_and_sessions'], JSON.stringify(applied));
+      const store = await openDatabase(configFor(fresh.url));
+      try {
+        await store.ping();
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('openDatabase at start-up', () => {
+  for (const [dialect, url, masked] of [
+    [
+      'PostgreSQL',
+      'postgres://medicine:s3cret-pw@127.0.0.1:1/medicine',
+      'postgres://medicine:***@127.0.0.1:1/medicine',
+    ],
+    ['MySQL', 'mysql://medicine:s3cret-pw@127.0.0.1:1/medicine', 'mysql://medicine:***@127.0.0.1:1/medicine'],
+  ] as const) {
+    it(`an unreachable ${dialect} server fails with one line naming the URL, password masked`, async () => {
+      await assert.rejects(openDatabase(configFor(url)), (error: Error) => {
+        assert.equal(error.message.includes('\n'), false, 'one line');
+        assert.ok(
+          error.message.startsWith(`cannot open the database at ${masked}: `),
+          `message: ${error.message}`,
+        );
+        assert.match(error.message, /ECONNREFUSED/);
+        assert.equal(error.message.includes('s3cret-pw'), false, 'the password is never printed');
+        return true;
+      });
+    });
+  }
+
+  it('an SQLite file that cannot be created fails with one line naming it', async () => {
+    const url = 'sqlite:/dev/null/medicine.db';
+    await assert.rejects(openDatabase(configFor(url)), (error: Error) => {
+      assert.equal(error.message.includes('\n'), false, 'one line');
+      assert.ok(error.message.startsWith(`cannot open the database at ${url}: `), error.message);
+      return true;
+    });
+  });
+});
