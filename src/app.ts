@@ -28,6 +28,7 @@ import { secretFromFile } from './secret-file.js';
 import { AccountService } from './services/accounts.js';
 import { CaptchaService } from './services/captcha.js';
 import type { Services } from './services/index.js';
+import { PhoneRules } from './services/phone.js';
 import { RateLimits } from './services/rate-limits.js';
 import { CodeDigester } from './services/secrets.js';
 import { SessionService } from './services/sessions.js';
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   });
 
   const metrics = new PrometheusMetrics();
+  const phones = new PhoneRules(config.phoneRegions);
   const digester = new CodeDigester(secret);
   const limits = new RateLimits(store);
   const captchas = new CaptchaService(
@@ -126,6 +128,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       guessesPerPhonePerHour: config.smsCodeGuessesPerPhonePerHour,
       sendTimeoutMs: config.smsSendTimeoutMs,
       keepCodesForTests: config.testHooks,
+      phones,
     },
     app.log,
     metrics,
@@ -143,6 +146,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       loginMaxFailures: config.loginMaxFailures,
       loginLockSeconds: config.loginLockSeconds,
       loginFailuresPerIpPerHour: config.loginFailuresPerIpPerHour,
+      phones,
     },
     metrics,
   );

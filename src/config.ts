@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 
 /**
  * Everything the service can be told from outside, read once from the environment,
@@ -52,6 +53,8 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockSeconds: number;
   readonly bodyLimitBytes: number;
+  /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
+  readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
   readonly metricsToken: string | undefined;
 }
@@ -268,6 +271,22 @@ function smsProviderSettings(env: Env, provider: SmsProviderName, production: bo
 }
 // --- end of SMS providers.
 
+function phoneRegions(env: Env): readonly string[] {
+  const regions = (env.PHONE_REGIONS ?? 'CN')
+    .split(',')
+    .map((r) => r.trim().toUpperCase())
+    .filter((r) => r !== '');
+  for (const region of regions) {
+    if (!/^[A-Z]{2}$/.test(region) || !isSupportedCountry(region)) {
+      throw new ConfigError(
+        `PHONE_REGIONS: "${region}" is not a two-letter region code libphonenumber knows`,
+      );
+    }
+  }
+  if (regions.length === 0) throw new ConfigError('PHONE_REGIONS must name at least one region, e.g. CN');
+  return Object.freeze(regions);
+}
+
 function metricsToken(env: Env): string | undefined {
   const token = env.METRICS_TOKEN?.trim() || undefined;
   if (token !== undefined && token.length < 16)
@@ -347,6 +366,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 600, 1, 24 * 3600),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     metricsToken: metricsToken(env),
+    phoneRegions: phoneRegions(env),
   };
   return Object.freeze(config);
 }

@@ -4,7 +4,7 @@ import type { AccountType, User, UserStore } from '../db/user-store.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
-import { normaliseMainlandPhone } from './phone.js';
+import type { PhoneRules } from './phone.js';
 import type { RateLimits } from './rate-limits.js';
 import type { ClientInfo, SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
@@ -17,6 +17,7 @@ export interface AccountSettings {
   loginMaxFailures: number;
   loginLockSeconds: number;
   loginFailuresPerIpPerHour: number;
+  phones: PhoneRules;
 }
 
 export interface RegisterInput {
@@ -76,7 +77,7 @@ export class AccountService {
 
   /** Contract §2 POST /register, steps 1–9 in order; the new session id on success. */
   async registerAccount(input: RegisterInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
-    const phone = normaliseMainlandPhone(input.phone);
+    const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
     const types = input.types ?? 'patient';
     if (!ACCOUNT_TYPES.includes(types)) return fail(RET.PARAMERR, 'typesInvalid');
@@ -111,7 +112,7 @@ export class AccountService {
 
   /** Contract §2 POST /sessions; the new session id on success. */
   async logIn(input: LoginInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
-    const phone = normaliseMainlandPhone(input.phone);
+    const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
 
     const fromIp = await this.limits.reached(

@@ -5,7 +5,7 @@ import { SmsError, type SmsSender } from '../sms/sms-sender.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { CaptchaService } from './captcha.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
-import { maskPhone, normaliseMainlandPhone } from './phone.js';
+import { maskPhone, type PhoneRules } from './phone.js';
 import type { RateLimits } from './rate-limits.js';
 import type { CodeDigester } from './secrets.js';
 import { randomDigits } from './secrets.js';
@@ -20,6 +20,8 @@ export interface SmsCodeSettings {
   globalPerHour: number;
   guessesPerPhonePerHour: number;
   sendTimeoutMs: number;
+  /** Which numbers are accepted, and their stored form. */
+  phones: PhoneRules;
   /** Keep the last code sent to each phone readable (contract §6); never in production. */
   keepCodesForTests: boolean;
 }
@@ -65,7 +67,7 @@ export class SmsCodeService {
 
   /** Contract §3 POST /smsCode, steps 1–8 in order. */
   async sendSmsCode(input: SendSmsCodeInput): Promise<Result> {
-    const phone = normaliseMainlandPhone(input.phone);
+    const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
 
     const captcha = await this.captchas.checkCaptcha(input.captchaUuid, input.captchaAnswer);
@@ -196,7 +198,7 @@ export class SmsCodeService {
   /** The last code sent to `phone`, when test hooks keep it; null otherwise. */
   async lastCodeForTests(phone: string): Promise<string | null> {
     if (!this.settings.keepCodesForTests) return null;
-    const normalised = normaliseMainlandPhone(phone);
+    const normalised = this.settings.phones.normalise(phone);
     return normalised === null ? null : this.store.get(keys.lastForTests(normalised));
   }
 }

@@ -45,7 +45,8 @@ export class AliyunSmsSender implements SmsSender {
 
   async sendCode(phone: string, code: string, _ttlMinutes: number, signal: AbortSignal): Promise<void> {
     const request = new this.sdk.SendSmsRequest({
-      phoneNumbers: phone,
+      // Mainland numbers bare; others as country code and number without the plus (Alibaba's format).
+      phoneNumbers: phone.startsWith('+') ? phone.slice(1) : phone,
       signName: this.settings.signName,
       templateCode: this.settings.templateCode,
       templateParam: JSON.stringify({ code }),

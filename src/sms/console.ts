@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
+import { maskPhone } from '../services/phone.js';
 import type { SmsSender } from './sms-sender.js';
 
 /**
- * The development provider: the text goes to the log instead of a phone. It is the one
- * place where a code is written to a log, which is why production must name another.
+ * The development provider: the text goes to the log instead of a phone. Outside
+ * production it is the one place where a code is written to a log; in production
+ * (a staging deployment without a provider, say) the code is withheld.
  */
 export class ConsoleSmsSender implements SmsSender {
   readonly name = 'console';
-  constructor(private readonly logger: Pick<Logger, 'info'>) {}
+  constructor(
+    private readonly logger: Pick<Logger, 'info'>,
+    private readonly revealCode = true,
+  ) {}
 
   async sendCode(phone: string, code: string, ttlMinutes: number): Promise<void> {
+    const shown = this.revealCode ? code : '[withheld in production]';
     this.logger.info(
-      { sms: { provider: this.name, to: phone } },
-      `【Medicine】您的验证码是 ${code}，${ttlMinutes} 分钟内有效。`,
+      { sms: { provider: this.name, to: maskPhone(phone) } },
+      `【Medicine】您的验证码是 ${shown}，${ttlMinutes} 分钟内有效。`,
     );
   }
 }

@@ -13,7 +13,7 @@ export function openSmsSender(config: Config, logger: FastifyBaseLogger): SmsSen
   const timeoutMs = config.smsSendTimeoutMs;
   switch (config.smsProvider) {
     case 'console':
-      return new ConsoleSmsSender(logger);
+      return new ConsoleSmsSender(logger, config.env !== 'production');
     case 'aliyun':
       return new AliyunSmsSender(settings(config, 'aliyun'), timeoutMs);
     case 'tencent':

@@ -4,6 +4,7 @@ import type { SendSmsResponse } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/s
 import type { TencentSmsSettings } from '../config.js';
 import { deadline, httpStatusCode, LOCAL_CODES, smsFailure } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
+import { toE164 } from '../services/phone.js';
 
 type TencentSdk = typeof TencentSdkModule;
 type SmsClient = InstanceType<TencentSdk['sms']['v20210111']['Client']>;
@@ -50,7 +51,7 @@ export class TencentSmsSender implements SmsSender {
       reply = (await this.client.request(
         'SendSms',
         {
-          PhoneNumberSet: [`+86${phone}`],
+          PhoneNumberSet: [toE164(phone)],
           SmsSdkAppId: sdkAppId,
           SignName: signName,
           TemplateId: templateId,

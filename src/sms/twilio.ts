@@ -4,6 +4,7 @@ import type { RequestOptions } from 'twilio/lib/base/RequestClient.js';
 import type { TwilioSmsSettings } from '../config.js';
 import { httpStatusCode, LOCAL_CODES, smsFailure, untilAborted } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
+import { toE164 } from '../services/phone.js';
 
 type TwilioSdk = typeof TwilioModule;
 type TwilioClient = ReturnType<TwilioSdk>;
@@ -53,7 +54,7 @@ export class TwilioSmsSender implements SmsSender {
     try {
       message = await untilAborted(
         this.client.messages.create({
-          to: `+86${phone}`,
+          to: toE164(phone),
           body: twilioBody(this.settings.body, code, ttlMinutes),
           ...(from === undefined ? {} : { from }),
           ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),

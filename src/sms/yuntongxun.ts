@@ -42,7 +42,12 @@ export class YuntongxunSmsSender implements SmsSender {
           'content-type': 'application/json;charset=utf-8',
           authorization: Buffer.from(`${accountSid}:${timestamp}`).toString('base64'),
         },
-        body: JSON.stringify({ to: phone, appId, templateId, datas: [code, String(ttlMinutes)] }),
+        body: JSON.stringify({
+          to: phone.startsWith('+') ? `00${phone.slice(1)}` : phone,
+          appId,
+          templateId,
+          datas: [code, String(ttlMinutes)],
+        }),
       },
       signal,
       this.timeoutMs,

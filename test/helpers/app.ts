@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App, type Overrides } from '../../src/app.js';
-import { ManualClock } from '../../src/clock.js';
+import type { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { TimeTravellingRedisStore, TravellingClock } from './time-travel.js';
 
 export const API = '/api/1.0';
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
@@ -34,14 +35,36 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** An app on embedded defaults with a clock the test moves by hand. */
+/**
+ * An app on embedded defaults with a clock the test moves by hand. Over Redis, moving the
+ * clock also ages the app's keys (see time-travel.ts), so time-travel tests hold there too.
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
   overrides: Overrides = {},
 ): Promise<TestApp> {
-  const clock = new ManualClock(Date.now());
-  const app = await buildApp(testConfig(env), { clock, ...overrides });
-  return { app, clock, close: () => app.close() };
+  const config = testConfig(env);
+  const clock = new TravellingClock(Date.now());
+  let store: TimeTravellingRedisStore | undefined;
+  if (config.redisUrl !== undefined && overrides.keyValueStore === undefined) {
+    const opened = await TimeTravellingRedisStore.open(config);
+    clock.onAdvance = (ms) => opened.age(ms);
+    store = opened;
+  }
+  const app = await buildApp(config, { clock, ...(store && { keyValueStore: store }), ...overrides }).catch(
+    async (error: unknown) => {
+      await store?.close();
+      throw error;
+    },
+  );
+  return {
+    app,
+    clock,
+    close: async () => {
+      await app.close();
+      await store?.close();
+    },
+  };
 }
 
 export function json(response: LightMyRequestResponse): Record<string, unknown> {
@@ -97,7 +120,10 @@ export async function sendSmsCode(app: App, phone: string): Promise<string> {
 }
 
 export async function lastSmsCode(app: App, phone: string): Promise<string> {
-  const response = await app.inject({ method: 'GET', url: `${API}/test/sms?phone=${phone}` });
+  const response = await app.inject({
+    method: 'GET',
+    url: `${API}/test/sms?phone=${encodeURIComponent(phone)}`,
+  });
   const body = assertRet(response, '0');
   return body.code as string;
 }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { openSmsSender } from '../../src/sms/open-sender.js';
 import {
   API,
   assertRet,
@@ -70,5 +73,21 @@ describe('logs', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('in production the console provider withholds the code and masks the phone', async () => {
+    const lines: string[] = [];
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MEDICINE_SECRET: 'p'.repeat(40),
+      SMS_PROVIDER: 'console',
+      DATABASE_URL: 'sqlite::memory:',
+    });
+    const sender = openSmsSender(config, pino({}, { write: (line: string) => lines.push(line) }));
+    await sender.sendCode('13812345678', '482913', 5, new AbortController().signal);
+    const log = lines.join('');
+    assert.doesNotMatch(log, /482913/);
+    assert.doesNotMatch(log, /13812345678/);
+    assert.match(log, /138\*\*\*\*5678/);
   });
 });

@@ -255,3 +255,19 @@ describe('POST /register', () => {
     for (const c of codes.filter((c) => c !== '0')) assert.ok(c === '4003' || c === '4002', c);
   });
 });
+
+describe('PHONE_REGIONS beyond the mainland', () => {
+  it('registers and logs in a Hong Kong mobile number in E.164, and still refuses other regions', async () => {
+    const t = await startTestApp({ PHONE_REGIONS: 'CN,HK' });
+    try {
+      const phone = '+85261234567';
+      const session = await registerAccount(t.app, phone, PASSWORD);
+      const me = assertRet(await whoAmI(t.app, session), '0');
+      assert.equal((me.user as { phone: string }).phone, phone);
+      assertRet(await post(t.app, '/sessions', { phone, password: PASSWORD }), '0');
+      assertRet(await post(t.app, '/sessions', { phone: '+14155550100', password: PASSWORD }), '4103');
+    } finally {
+      await t.close();
+    }
+  });
+});
