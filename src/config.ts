@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 
@@ -53,6 +54,8 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockSeconds: number;
   readonly bodyLimitBytes: number;
+  /** Worker processes on this machine (`WORKERS`, `auto` = one per core); more than one needs Redis. */
+  readonly workers: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
   readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
@@ -271,6 +274,12 @@ function smsProviderSettings(env: Env, provider: SmsProviderName, production: bo
 }
 // --- end of SMS providers.
 
+function workers(env: Env): number {
+  const raw = env.WORKERS?.trim().toLowerCase();
+  if (raw === 'auto') return os.availableParallelism();
+  return integer(env, 'WORKERS', 1, 1, 256);
+}
+
 function phoneRegions(env: Env): readonly string[] {
   const regions = (env.PHONE_REGIONS ?? 'CN')
     .split(',')
@@ -367,6 +376,17 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     metricsToken: metricsToken(env),
     phoneRegions: phoneRegions(env),
+    workers: workers(env),
   };
+  if (config.workers > 1 && config.redisUrl === undefined) {
+    throw new ConfigError(
+      `WORKERS=${config.workers} needs REDIS_URL: with the in-process store each worker would keep its own ` +
+        'captchas, codes and counters, so a captcha drawn by one would be unknown to the others and every limit ' +
+        `would be ${config.workers} times looser`,
+    );
+  }
+  if (config.workers > 1 && config.databaseUrl === 'sqlite::memory:') {
+    throw new ConfigError(`WORKERS=${config.workers} cannot share an in-memory database: set DATABASE_URL`);
+  }
   return Object.freeze(config);
 }

@@ -1,38 +1,89 @@
+import cluster from 'node:cluster';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
-/** Starts the server; a wrong setting or an unreachable store is one clear line and exit 1. */
-async function main(): Promise<void> {
-  let config;
+/** The longest a SIGTERM waits for requests in flight. */
+const DRAIN_MS = 10_000;
+
+function fail(message: string): never {
+  console.error(`medicine-api: ${message}`);
+  process.exit(1);
+}
+
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`medicine-api: ${error.message}`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+}
 
-  const app = await buildApp(config).catch((error: unknown) => {
-    console.error(`medicine-api: could not start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+/** One server process: build, listen, and on SIGTERM/SIGINT drain in-flight requests before exit. */
+async function serve(config: Config): Promise<void> {
+  const app = await buildApp(config).catch((error: unknown) =>
+    fail(`could not start: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'draining and shutting down');
+    // Keep-alive connections that fall idle once their request is answered are closed at
+    // once, so the drain takes as long as the slowest request, not the keep-alive timeout;
+    // after DRAIN_MS whatever is left is cut.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+    setTimeout(() => app.server.closeAllConnections(), DRAIN_MS).unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        clearInterval(idle);
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };
+
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
 }
 
-await main();
+/**
+ * `WORKERS=N`: the primary forks N servers sharing the port, replaces one that dies,
+ * and passes SIGTERM on so each drains. A worker that dies before it ever listened
+ * means the setup is wrong (say, the database is unreachable): then all stop, exit 1.
+ */
+function supervise(config: Config): void {
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    if (!listened.has(worker.id)) {
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exitCode = 1;
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      return;
+    }
+    console.error(`medicine-api: worker ${worker.process.pid} died (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  const listened = new Set<number>();
+  cluster.on('listening', (worker) => listened.add(worker.id));
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+}
+
+const config = readConfig();
+if (config.workers > 1 && cluster.isPrimary) supervise(config);
+else await serve(config);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sha256Hex } from '../src/services/secrets.js';
-import { ROOT, startServerProcess } from './helpers/server-process.js';
+import { postJson, ROOT, startServerProcess } from './helpers/server-process.js';
 
 /** Runs `src/main.ts` expecting it to refuse to start. */
 function refusedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -118,5 +118,40 @@ describe('the server process on embedded defaults', () => {
     const { code, stderr } = await refusedStart({ DATA_DIR: dataDir, PORT: 'eighty' });
     assert.equal(code, 1);
     assert.match(stderr, /PORT/);
+  });
+
+  it('SIGTERM lets the requests in flight finish, then exits 0', async () => {
+    const phone = '13700004321';
+    const password = 'drain password';
+    const server = await startServerProcess({ ...env, LOGIN_FAILURES_PER_IP_PER_HOUR: '1000' });
+    let exit: Promise<number | null> | undefined;
+    try {
+      const image = await fetch(`${server.api}/imageCode?uuid=drain`);
+      await image.arrayBuffer();
+      const text = image.headers.get('x-captcha-text') ?? '';
+      await postJson(`${server.api}/smsCode`, { phone, img_code_client: text, uuid: 'drain' });
+      const { code } = (await (await fetch(`${server.api}/test/sms?phone=${phone}`)).json()) as {
+        code: string;
+      };
+      await postJson(`${server.api}/register`, { phone, phone_code: code, password, password2: password });
+
+      // Ten logins, each an argon2id verification: SIGTERM arrives once all ten are being served.
+      const logins = Array.from({ length: 10 }, () =>
+        postJson(`${server.api}/sessions`, { phone, password }),
+      );
+      const arrived = () => (server.output().match(/"url":"\/api\/1\.0\/sessions"/g) ?? []).length;
+      for (let i = 0; i < 200 && arrived() < 10; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.equal(arrived(), 10, 'all ten logins reached the server');
+      exit = server.stop('SIGTERM');
+      const replies = await Promise.all(logins);
+      assert.deepEqual(
+        replies.map((r) => r.reply.re_code),
+        Array(10).fill('0'),
+      );
+      assert.equal(await exit, 0);
+      assert.match(server.output(), /draining and shutting down/);
+    } finally {
+      if (exit === undefined) await server.stop();
+    }
   });
 });

@@ -42,7 +42,9 @@ describe('health, readiness, metrics and request ids', () => {
   it('/metrics is not served without METRICS_TOKEN', async () => {
     const t = await startTestApp();
     try {
-      assert.equal((await t.app.inject({ url: '/metrics' })).statusCode, 404);
+      const response = await t.app.inject({ url: '/metrics' });
+      assert.notEqual(response.statusCode, 200);
+      assert.doesNotMatch(response.body, /medicine_/);
     } finally {
       await t.close();
     }

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { postJson, ROOT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+
+const REDIS_URL = process.env.REDIS_URL;
+const SHARED_SQL = /^(postgres|mysql)/.test(process.env.DATABASE_URL ?? '')
+  ? process.env.DATABASE_URL
+  : undefined;
+
+describe('several processes', () => {
+  it('WORKERS=2 without REDIS_URL is refused at start-up, saying why', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', WORKERS: '2', DATA_DIR: os.tmpdir() },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(stderr, /WORKERS=2 needs REDIS_URL/);
+    assert.equal(stderr.trim().split('\n').length, 1);
+  });
+});
+
+// These need a Redis server shared by the processes: they run when REDIS_URL is set (CI sets it).
+if (REDIS_URL !== undefined) {
+  describe('two instances over one database and one Redis', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-multi-'));
+    const prefix = `${process.env.REDIS_KEY_PREFIX ?? 'test:'}multi:${process.pid}:`;
+    const env = {
+      DATA_DIR: dataDir,
+      MEDICINE_SECRET: 'multi-instance-secret-multi-instance-01',
+      MEDICINE_TEST_HOOKS: '1',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      DATABASE_URL: SHARED_SQL ?? `sqlite:${path.join(dataDir, 'shared.db')}`,
+    };
+    let a: ServerProcess;
+    let b: ServerProcess;
+    before(async () => {
+      a = await startServerProcess(env);
+      b = await startServerProcess(env);
+    });
+    after(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const captcha = async (server: ServerProcess, uuid: string) => {
+      const image = await fetch(`${server.api}/imageCode?uuid=${uuid}`);
+      await image.arrayBuffer();
+      return image.headers.get('x-captcha-text') ?? '';
+    };
+    const phone = `1350${String(process.pid % 10000).padStart(4, '0')}${'001'}`;
+
+    it('a captcha drawn by A is accepted once by B, then by neither', async () => {
+      const text = await captcha(a, 'multi-1');
+      const first = await postJson(`${b.api}/smsCode`, { phone, img_code_client: text, uuid: 'multi-1' });
+      assert.equal(first.reply.re_code, '0');
+      for (const server of [a, b]) {
+        const again = await postJson(`${server.api}/smsCode`, {
+          phone: '13500000999',
+          img_code_client: text,
+          uuid: 'multi-1',
+        });
+        assert.equal(again.reply.re_code, '4002');
+      }
+    });
+
+    it('the 60-second resend window holds across both', async () => {
+      const text = await captcha(b, 'multi-2');
+      const refused = await postJson(`${a.api}/smsCode`, { phone, img_code_client: text, uuid: 'multi-2' });
+      assert.equal(refused.reply.re_code, '4201');
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    });
+
+    it('a session made on A is valid on B, and logout on B ends it on A', async () => {
+      const { code } = (await (await fetch(`${a.api}/test/sms?phone=${phone}`)).json()) as { code: string };
+      const password = 'multi password';
+      const registered = await postJson(`${a.api}/register`, {
+        phone,
+        phone_code: code,
+        password,
+        password2: password,
+      });
+      assert.equal(registered.reply.re_code, '0');
+      const session = /session=([^;]+)/.exec(registered.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      const cookie = { cookie: `session=${session}` };
+      const onB = (await (await fetch(`${b.api}/users`, { headers: cookie })).json()) as { re_code: string };
+      assert.equal(onB.re_code, '0');
+      const out = (await (
+        await fetch(`${b.api}/sessions`, { method: 'DELETE', headers: cookie })
+      ).json()) as {
+        re_code: string;
+      };
+      assert.equal(out.re_code, '0');
+      const onA = (await (await fetch(`${a.api}/users`, { headers: cookie })).json()) as { re_code: string };
+      assert.equal(onA.re_code, '4101');
+    });
+
+    it('the login lockout holds across both', async () => {
+      for (let i = 0; i < 5; i++) {
+        const server = i % 2 === 0 ? a : b;
+        const { reply } = await postJson(`${server.api}/sessions`, { phone, password: 'wrong password' });
+        assert.equal(reply.re_code, '4102');
+      }
+      for (const server of [a, b]) {
+        const { reply } = await postJson(`${server.api}/sessions`, { phone, password: 'multi password' });
+        assert.equal(reply.re_code, '4201');
+      }
+    });
+  });
+
+  describe('WORKERS=2', () => {
+    it('runs two workers under one primary on one port, and SIGTERM stops them all', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-workers-'));
+      const server = await startServerProcess({
+        DATA_DIR: dataDir,
+        WORKERS: '2',
+        REDIS_URL,
+        REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'test:'}workers:${process.pid}:`,
+      });
+      try {
+        // Both workers must have listened: wait for the second listening line.
+        for (let i = 0; i < 100 && (server.output().match(/listening at/g) ?? []).length < 2; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const children = execFileSync('pgrep', ['-P', String(server.child.pid)])
+          .toString()
+          .trim()
+          .split('\n');
+        assert.equal(children.length, 2);
+        const replies = await Promise.all(
+          Array.from(
+            { length: 20 },
+            async () => (await fetch(`${server.api}/users`)).json() as Promise<{ re_code: string }>,
+          ),
+        );
+        assert.ok(replies.every((r) => r.re_code === '4101'));
+      } finally {
+        assert.equal(await server.stop(), 0);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+}
