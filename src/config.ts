@@ -54,6 +54,10 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockSeconds: number;
   readonly bodyLimitBytes: number;
+  /** Redis Cluster seed nodes (`host:port`), or Sentinels and the master's name; empty: one server. */
+  readonly redisClusterNodes: readonly string[];
+  readonly redisSentinels: readonly string[];
+  readonly redisSentinelName: string;
   /** Worker processes on this machine (`WORKERS`, `auto` = one per core); more than one needs Redis. */
   readonly workers: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
@@ -274,6 +278,18 @@ function smsProviderSettings(env: Env, provider: SmsProviderName, production: bo
 }
 // --- end of SMS providers.
 
+function hostPorts(env: Env, name: string): readonly string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const node of list) {
+    if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(node))
+      throw new ConfigError(`${name}: "${node}" is not host:port`);
+  }
+  return Object.freeze(list);
+}
+
 function workers(env: Env): number {
   const raw = env.WORKERS?.trim().toLowerCase();
   if (raw === 'auto') return os.availableParallelism();
@@ -377,6 +393,9 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     phoneRegions: phoneRegions(env),
     workers: workers(env),
+    redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
+    redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),
+    redisSentinelName: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',
   };
   if (config.workers > 1 && config.redisUrl === undefined) {
     throw new ConfigError(

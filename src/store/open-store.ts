@@ -16,6 +16,9 @@ export async function openKeyValueStore(config: Config, clock: Clock): Promise<K
       keyPrefix: config.redisKeyPrefix,
       commandTimeoutMs: config.redisCommandTimeoutMs,
       connectTimeoutMs: config.redisConnectTimeoutMs,
+      clusterNodes: config.redisClusterNodes,
+      sentinels: config.redisSentinels,
+      sentinelName: config.redisSentinelName,
     });
   }
   return new MemoryStore(clock);

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { failureReason, maskUrl } from '../db/connect.js';
 import { StorageError, type KeyValueStore } from './key-value-store.js';
 
@@ -11,6 +11,46 @@ export interface RedisStoreOptions {
   commandTimeoutMs: number;
   /** Longest wait to reach Redis, at start-up and on each reconnect. */
   connectTimeoutMs: number;
+  /** Redis Cluster: seed nodes (`host:port`); the password and TLS still come from `url`. */
+  clusterNodes?: readonly string[];
+  /** Redis Sentinel: the sentinels (`host:port`) and the name of the master they watch. */
+  sentinels?: readonly string[];
+  sentinelName?: string;
+}
+
+function hostAndPort(node: string): { host: string; port: number } {
+  const [host = '127.0.0.1', port = '6379'] = node.split(':');
+  return { host, port: Number(port) };
+}
+
+/** One client for the topology the options name: a single server, a Sentinel group, or a Cluster. */
+function createClient(options: RedisStoreOptions, common: RedisOptions): Redis | Cluster {
+  const url = new URL(options.url);
+  const auth = {
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+  if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
+    const { keyPrefix, enableOfflineQueue, ...redisOptions } = common;
+    return new Cluster(options.clusterNodes.map(hostAndPort), {
+      keyPrefix,
+      enableOfflineQueue,
+      lazyConnect: true,
+      clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+      redisOptions: { ...redisOptions, ...auth },
+    });
+  }
+  if (options.sentinels !== undefined && options.sentinels.length > 0) {
+    return new Redis({
+      ...common,
+      ...auth,
+      sentinels: options.sentinels.map(hostAndPort),
+      name: options.sentinelName ?? 'mymaster',
+      db: Number(url.pathname.slice(1) || 0),
+    });
+  }
+  return new Redis(options.url, common);
 }
 
 /** Deletes KEYS[1] only if it still holds ARGV[1]; 1 if it did. */
@@ -55,7 +95,7 @@ const px = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs));
 export class RedisStore implements KeyValueStore {
   private readonly scripts: ScriptCommands;
 
-  private constructor(private readonly redis: Redis) {
+  private constructor(private readonly redis: Redis | Cluster) {
     redis.defineCommand('kvDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
     redis.defineCommand('kvIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW });
     this.scripts = redis as unknown as ScriptCommands;
@@ -67,7 +107,7 @@ export class RedisStore implements KeyValueStore {
    */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     let lastError: unknown;
-    const redis = new Redis(options.url, {
+    const redis = createClient(options, {
       keyPrefix: options.keyPrefix,
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs,
