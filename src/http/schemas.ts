@@ -19,4 +19,9 @@ export const retReply = {
   },
 } as const;
 
+/** The 200 reply of a route, with examples of what it answers (they appear in the OpenAPI document). */
+export function retReplies(...examples: { re_code: string; msg: string }[]) {
+  return { 200: { ...retReply, examples } } as const;
+}
+
 export const replies = { 200: retReply } as const;

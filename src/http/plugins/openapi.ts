@@ -4,8 +4,29 @@ import fp from 'fastify-plugin';
 import { renderMessage, retMessageKey } from '../../messages.js';
 import { RET } from '../../ret.js';
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** Left out of the document on purpose (static files, the document itself, /metrics). */
+  hidden: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
 /** The OpenAPI document, generated from the same schemas that validate requests. */
 async function openApi(app: FastifyInstance): Promise<void> {
+  // Every route as registered, so that a test can prove the document leaves none out.
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, hidden: route.schema?.hide === true });
+    }
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -6,6 +6,9 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+/** Pages are not API operations: they stay out of the OpenAPI document. */
+const PAGE_ROUTE = { schema: { hide: true } };
+
 /** Where `npm run build:web` (or `npm start`'s prestart) puts the pages. */
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
@@ -105,8 +108,8 @@ export default async function webPages(app: FastifyInstance, options: WebPagesOp
         .type('text/html; charset=utf-8')
         .send(UNBUILT_PAGE);
     };
-    app.get('/', unbuilt);
-    app.get('/*', unbuilt);
+    app.get('/', PAGE_ROUTE, unbuilt);
+    app.get('/*', PAGE_ROUTE, unbuilt);
     return;
   }
 
@@ -126,8 +129,8 @@ export default async function webPages(app: FastifyInstance, options: WebPagesOp
     if (file.startsWith('assets/')) return reply.sendFile(file, { maxAge: '365d', immutable: true });
     return reply.header('cache-control', 'no-cache').sendFile(file, { cacheControl: false });
   };
-  app.get('/', servePage);
-  app.get('/*', servePage);
+  app.get('/', PAGE_ROUTE, servePage);
+  app.get('/*', PAGE_ROUTE, servePage);
 }
 
 function pathOf(request: FastifyRequest): string {

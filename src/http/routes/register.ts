@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountType } from '../../db/user-store.js';
 import { ACCOUNT_TYPES } from '../../services/accounts.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { phoneField, replies, requiredString } from '../schemas.js';
+import { phoneField, requiredString, retReplies } from '../schemas.js';
 import { readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
@@ -24,6 +24,21 @@ export default async function registerRoute(app: FastifyInstance, { services, co
         body: {
           type: 'object',
           required: ['phone', 'phone_code', 'password', 'password2'],
+          examples: [
+            {
+              phone: '13812345678',
+              phone_code: '003533',
+              password: 'a long password',
+              password2: 'a long password',
+            },
+            {
+              phone: '13812345678',
+              phone_code: '003533',
+              password: 'a long password',
+              password2: 'a long password',
+              types: 'expert',
+            },
+          ],
           properties: {
             phone: phoneField,
             phone_code: requiredString(16, 'The SMS code'),
@@ -32,7 +47,11 @@ export default async function registerRoute(app: FastifyInstance, { services, co
             types: { type: 'string', enum: ACCOUNT_TYPES, default: 'patient' },
           },
         },
-        response: replies,
+        response: retReplies(
+          { re_code: '0', msg: '注册成功' },
+          { re_code: '4002', msg: '短信验证码已过期或不存在，请重新获取' },
+          { re_code: '4003', msg: '该手机号已注册' },
+        ),
       },
     },
     async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
 import { sendFailure, sendOk, sendRet } from '../reply.js';
-import { phoneField, replies, requiredString } from '../schemas.js';
+import { phoneField, requiredString, retReplies } from '../schemas.js';
 import { clearSessionCookie, readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
@@ -20,9 +20,15 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
         body: {
           type: 'object',
           required: ['phone', 'password'],
+          examples: [{ phone: '13812345678', password: 'a long password' }],
           properties: { phone: phoneField, password: requiredString(1024) },
         },
-        response: replies,
+        response: retReplies(
+          { re_code: '0', msg: '登陆成功' },
+          { re_code: '4102', msg: '手机号或密码错误' },
+          { re_code: '4201', msg: '登录失败次数过多，请 600 秒后再试' },
+        ),
+        security: [],
       },
     },
     async (request, reply) => {
@@ -36,7 +42,12 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
     },
   );
 
-  app.delete('/sessions', { schema: { summary: 'Log out', response: replies } }, async (request, reply) => {
+  const logOutSchema = {
+    summary: 'Log out',
+    response: retReplies({ re_code: '0', msg: '退出成功' }, { re_code: '4101', msg: '用户未登录' }),
+    security: [{ session: [] }],
+  };
+  app.delete('/sessions', { schema: logOutSchema }, async (request, reply) => {
     const ended = await services.sessions.endSession(readSessionId(request));
     if (!ended) return sendRet(reply, RET.SESSIONERR);
     clearSessionCookie(reply, cookie);

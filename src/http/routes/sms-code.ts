@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { phoneField, replies, requiredString } from '../schemas.js';
+import { phoneField, requiredString, retReplies } from '../schemas.js';
 import { sendFailure, sendOk } from '../reply.js';
 import type { RouteOptions } from './options.js';
 
@@ -19,13 +19,18 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
         body: {
           type: 'object',
           required: ['phone', 'img_code_client', 'uuid'],
+          examples: [{ phone: '13812345678', img_code_client: '3XFE', uuid: '123' }],
           properties: {
             phone: phoneField,
             img_code_client: requiredString(16, 'The text the person read in the captcha'),
             uuid: requiredString(64, 'The uuid the captcha was drawn for'),
           },
         },
-        response: replies,
+        response: retReplies(
+          { re_code: '0', msg: '验证码发送成功' },
+          { re_code: '4004', msg: '图片验证码错误' },
+          { re_code: '4201', msg: '发送过于频繁，请 42 秒后再试' },
+        ),
       },
     },
     async (request, reply) => {
