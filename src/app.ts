@@ -21,6 +21,7 @@ import sessionsRoutes from './http/routes/sessions.js';
 import smsCodeRoute from './http/routes/sms-code.js';
 import testHookRoutes from './http/routes/test-hooks.js';
 import usersRoute from './http/routes/users.js';
+import { requestScopedLogger } from './http/request-logger.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import { Argon2Hasher } from './passwords/argon2-hasher.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   });
 
   const metrics = new PrometheusMetrics();
+  const log = requestScopedLogger(app);
   const phones = new PhoneRules(config.phoneRegions);
   const digester = new CodeDigester(secret);
   const limits = new RateLimits(store);
@@ -115,7 +117,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     captchas,
     database,
     limits,
-    overrides.smsSender ?? openSmsSender(config, app.log),
+    overrides.smsSender ?? openSmsSender(config, log),
     digester,
     {
       ttlSeconds: config.smsCodeTtlSeconds,
@@ -130,7 +132,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       keepCodesForTests: config.testHooks,
       phones,
     },
-    app.log,
+    log,
     metrics,
   );
   const sessions = new SessionService(database, clock, config.sessionTtlSeconds);

@@ -90,4 +90,26 @@ describe('logs', () => {
     assert.doesNotMatch(log, /13812345678/);
     assert.match(log, /138\*\*\*\*5678/);
   });
+
+  it('lines written by the services carry the id of the request they serve', async () => {
+    const lines: string[] = [];
+    const t = await startTestApp({ LOG_LEVEL: 'info' }, { logStream: { write: (line) => lines.push(line) } });
+    try {
+      const phone = newPhone();
+      const uuid = newUuid();
+      const text = await drawCaptcha(t.app, uuid);
+      const response = await post(
+        t.app,
+        '/smsCode',
+        { phone, img_code_client: text, uuid },
+        { 'x-request-id': 'trace-sms-1' },
+      );
+      assertRet(response, '0');
+      const smsLine = lines.find((line) => line.includes('"provider":"console"'));
+      assert.ok(smsLine, 'the console provider logged the SMS');
+      assert.equal(JSON.parse(smsLine).reqId, 'trace-sms-1');
+    } finally {
+      await t.close();
+    }
+  });
 });
