@@ -1,11 +1,16 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { dialectOf } from './dialect.js';
 import * as accountsAndSessions from './migrations/0001_accounts_and_sessions.js';
+import * as rolesProfilesAudit from './migrations/0002_roles_profiles_audit.js';
 
 /** Every migration, in order. A new one is one file in ./migrations and one line here. */
 const migrations: Record<string, Migration> = {
   '0001_accounts_and_sessions': accountsAndSessions,
+  '0002_roles_profiles_audit': rolesProfilesAudit,
 };
+
+/** The names of every migration, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

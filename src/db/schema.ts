@@ -4,6 +4,7 @@ import type { Generated } from 'kysely';
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  audit_log: AuditLogTable;
 }
 
 export interface UsersTable {
@@ -16,6 +17,25 @@ export interface UsersTable {
   age: number | null;
   address: string | null;
   created_at: number | string;
+  role: Generated<string>;
+  /** Doctors only: pending, approved or rejected. */
+  expert_status: string | null;
+  /** 0 or 1 (a boolean every dialect stores alike). */
+  disabled: Generated<number>;
+  major: string | null;
+  grade: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number | string;
+  user_id: number | null;
+  phone: string | null;
+  action: string;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
 }
 
 export interface SessionsTable {

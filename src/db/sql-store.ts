@@ -1,8 +1,21 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { StorageError } from '../store/key-value-store.js';
 import { dialectOf, type Dialect } from './dialect.js';
-import type { Database, SessionsTable, UsersTable } from './schema.js';
-import type { AccountDatabase, AccountType, NewSession, NewUser, Session, User } from './user-store.js';
+import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schema.js';
+import type {
+  AccountDatabase,
+  AccountType,
+  AuditEntry,
+  ExpertStatus,
+  Grade,
+  NewSession,
+  NewUser,
+  Page,
+  ProfileChanges,
+  Role,
+  Session,
+  User,
+} from './user-store.js';
 
 function toUser(row: Selectable<UsersTable>): User {
   return {
@@ -15,6 +28,25 @@ function toUser(row: Selectable<UsersTable>): User {
     age: row.age === null ? null : Number(row.age),
     address: row.address,
     createdAt: Number(row.created_at),
+    role: row.role as Role,
+    expertStatus: row.expert_status as ExpertStatus | null,
+    disabled: Number(row.disabled) === 1,
+    major: row.major,
+    grade: row.grade as Grade | null,
+  };
+}
+
+function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry & { id: number } {
+  return {
+    id: Number(row.id),
+    at: Number(row.at),
+    userId: row.user_id === null ? null : Number(row.user_id),
+    phone: row.phone,
+    action: row.action,
+    outcome: row.outcome,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    detail: row.detail,
   };
 }
 
@@ -99,7 +131,18 @@ export class SqlStore implements AccountDatabase {
             .insertInto('sessions')
             .values(sessionRow({ ...firstSession, userId: id }))
             .execute();
-          return { ...user, id, avatarUrl: null, age: null, address: null };
+          return {
+            ...user,
+            id,
+            avatarUrl: null,
+            age: null,
+            address: null,
+            role: 'user' as const,
+            expertStatus: user.expertStatus ?? null,
+            disabled: false,
+            major: null,
+            grade: null,
+          };
         });
       } catch (error) {
         if (error instanceof PhoneTaken) return null;
@@ -116,6 +159,7 @@ export class SqlStore implements AccountDatabase {
       name: user.name,
       types: user.types,
       created_at: user.createdAt,
+      expert_status: user.expertStatus ?? null,
     };
     try {
       if (this.dialect === 'mysql') {
@@ -128,6 +172,138 @@ export class SqlStore implements AccountDatabase {
       if (isUniqueViolation(error)) throw new PhoneTaken();
       throw error;
     }
+  }
+
+  setPasswordHash(userId: number, passwordHash: string): Promise<void> {
+    return this.run('set password', async () => {
+      await this.db
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', userId)
+        .execute();
+    });
+  }
+
+  updateProfile(userId: number, changes: ProfileChanges): Promise<User | null> {
+    return this.run('update profile', async () => {
+      const values = {
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.age !== undefined && { age: changes.age }),
+        ...(changes.address !== undefined && { address: changes.address }),
+        ...(changes.major !== undefined && { major: changes.major }),
+        ...(changes.grade !== undefined && { grade: changes.grade }),
+      };
+      if (Object.keys(values).length > 0) {
+        await this.db.updateTable('users').set(values).where('id', '=', userId).execute();
+      }
+      const row = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+      return row ? toUser(row) : null;
+    });
+  }
+
+  setRole(userId: number, role: Role): Promise<void> {
+    return this.run('set role', async () => {
+      await this.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+    });
+  }
+
+  setExpertStatus(userId: number, status: ExpertStatus): Promise<void> {
+    return this.run('set doctor status', async () => {
+      await this.db.updateTable('users').set({ expert_status: status }).where('id', '=', userId).execute();
+    });
+  }
+
+  setDisabled(userId: number, disabled: boolean): Promise<void> {
+    return this.run('set disabled', async () => {
+      await this.db
+        .updateTable('users')
+        .set({ disabled: disabled ? 1 : 0 })
+        .where('id', '=', userId)
+        .execute();
+    });
+  }
+
+  listApprovedExperts(offset: number, limit: number): Promise<Page<User>> {
+    return this.run('list doctors', async () => {
+      const approved = this.db
+        .selectFrom('users')
+        .where('expert_status', '=', 'approved')
+        .where('disabled', '=', 0);
+      const { total } = await approved.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      const rows = await approved.selectAll().orderBy('id').limit(limit).offset(offset).execute();
+      return { total: Number(total), items: rows.map(toUser) };
+    });
+  }
+
+  listUsers(offset: number, limit: number): Promise<Page<User>> {
+    return this.run('list users', async () => {
+      const { total } = await this.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('total'))
+        .executeTakeFirstOrThrow();
+      const rows = await this.db
+        .selectFrom('users')
+        .selectAll()
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { total: Number(total), items: rows.map(toUser) };
+    });
+  }
+
+  appendAudit(entry: AuditEntry): Promise<void> {
+    return this.run('write audit entry', async () => {
+      await this.db
+        .insertInto('audit_log')
+        .values({
+          at: entry.at,
+          user_id: entry.userId,
+          phone: entry.phone,
+          action: entry.action,
+          outcome: entry.outcome,
+          ip: entry.ip?.slice(0, 64) ?? null,
+          user_agent: entry.userAgent?.slice(0, 512) ?? null,
+          detail: entry.detail?.slice(0, 255) ?? null,
+        })
+        .execute();
+    });
+  }
+
+  listAudit(
+    userId: number | null,
+    offset: number,
+    limit: number,
+  ): Promise<Page<AuditEntry & { id: number }>> {
+    return this.run('list audit entries', async () => {
+      let query = this.db.selectFrom('audit_log');
+      if (userId !== null) query = query.where('user_id', '=', userId);
+      const { total } = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      const rows = await query.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
+      return { total: Number(total), items: rows.map(toAuditEntry) };
+    });
+  }
+
+  listSessions(userId: number, now: number): Promise<Session[]> {
+    return this.run('list sessions', async () => {
+      const rows = await this.db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', now)
+        .orderBy('last_used_at', 'desc')
+        .execute();
+      return rows.map(toSession);
+    });
+  }
+
+  deleteSessionsOfUser(userId: number, except?: string): Promise<number> {
+    return this.run('delete sessions', async () => {
+      let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (except !== undefined) query = query.where('id_hash', '!=', except);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
   }
 
   createSession(session: Session): Promise<void> {

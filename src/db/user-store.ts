@@ -1,6 +1,10 @@
 /** The account and session ports the services talk to. */
 
 export type AccountType = 'patient' | 'expert';
+export type Role = 'user' | 'admin';
+/** A doctor's standing: listed publicly and acting as a doctor only once approved. */
+export type ExpertStatus = 'pending' | 'approved' | 'rejected';
+export type Grade = 'professor' | 'assprofessor';
 
 export interface User {
   id: number;
@@ -12,6 +16,36 @@ export interface User {
   age: number | null;
   address: string | null;
   createdAt: number;
+  role: Role;
+  expertStatus: ExpertStatus | null;
+  disabled: boolean;
+  major: string | null;
+  grade: Grade | null;
+}
+
+export interface ProfileChanges {
+  name?: string;
+  age?: number | null;
+  address?: string | null;
+  major?: string | null;
+  grade?: Grade | null;
+}
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+export interface AuditEntry {
+  at: number;
+  userId: number | null;
+  /** Masked (`138****5678`): the log tells who without keeping whole numbers. */
+  phone: string | null;
+  action: string;
+  outcome: string;
+  ip: string | null;
+  userAgent: string | null;
+  detail: string | null;
 }
 
 export interface NewUser {
@@ -20,6 +54,8 @@ export interface NewUser {
   name: string;
   types: AccountType;
   createdAt: number;
+  /** Doctors start `pending`; patients have none. */
+  expertStatus?: ExpertStatus | null;
 }
 
 export interface Session {
@@ -44,6 +80,20 @@ export interface UserStore {
    * having written nothing, when the phone is already registered.
    */
   createUser(user: NewUser, firstSession: NewSession): Promise<User | null>;
+  setPasswordHash(userId: number, passwordHash: string): Promise<void>;
+  updateProfile(userId: number, changes: ProfileChanges): Promise<User | null>;
+  setRole(userId: number, role: Role): Promise<void>;
+  setExpertStatus(userId: number, status: ExpertStatus): Promise<void>;
+  setDisabled(userId: number, disabled: boolean): Promise<void>;
+  /** Approved, enabled doctors, oldest first. */
+  listApprovedExperts(offset: number, limit: number): Promise<Page<User>>;
+  listUsers(offset: number, limit: number): Promise<Page<User>>;
+}
+
+export interface AuditStore {
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first; one person's entries, or everyone's when `userId` is null. */
+  listAudit(userId: number | null, offset: number, limit: number): Promise<Page<AuditEntry & { id: number }>>;
 }
 
 export interface SessionStore {
@@ -54,9 +104,13 @@ export interface SessionStore {
   /** Says whether a session was deleted. */
   deleteSession(idHash: string): Promise<boolean>;
   deleteExpiredSessions(now: number): Promise<number>;
+  /** One person's live sessions, most recently used first. */
+  listSessions(userId: number, now: number): Promise<Session[]>;
+  /** Ends every session of a person, but the one whose hash is `except`; says how many. */
+  deleteSessionsOfUser(userId: number, except?: string): Promise<number>;
 }
 
-export interface AccountDatabase extends UserStore, SessionStore {
+export interface AccountDatabase extends UserStore, SessionStore, AuditStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { MIGRATION_NAMES, migrateToLatest } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { StorageError } from '../../src/store/key-value-store.js';
 import { accountDatabaseConformance } from './user-store.conformance.js';
@@ -133,7 +133,7 @@ for (const backend of backends) {
       drops.push(fresh.drop);
       const db = await connectDatabase(fresh.url);
       try {
-        assert.deepEqual(await migrateToLatest(db), ['0001_accounts_and_sessions']);
+        assert.deepEqual(await migrateToLatest(db), [...MIGRATION_NAMES]);
         assert.deepEqual(await migrateToLatest(db), []);
         const tables = (await db.introspection.getTables()).map((t) => t.name);
         assert.ok(tables.includes('users') && tables.includes('sessions'), tables.join(', '));
@@ -165,7 +165,7 @@ for (const backend of backends) {
       const fresh = await backend.fresh();
       drops.push(fresh.drop);
       const applied = await migrateFromProcesses(fresh.url, 3);
-      assert.deepEqual(applied.flat(), ['0001_accounts_and_sessions'], JSON.stringify(applied));
+      assert.deepEqual(applied.flat(), [...MIGRATION_NAMES], JSON.stringify(applied));
       const store = await openDatabase(configFor(fresh.url));
       try {
         await store.ping();

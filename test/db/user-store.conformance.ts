@@ -65,7 +65,10 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
 
     it('createUser returns the user, and every finder returns the same user with numbers as numbers', async () => {
       const phone = newPhone();
-      const created = await db.createUser(newUser(phone, { types: 'expert' }), newSession());
+      const created = await db.createUser(
+        newUser(phone, { types: 'expert', expertStatus: 'pending' }),
+        newSession(),
+      );
       assert.ok(created);
       assert.equal(typeof created.id, 'number');
       assert.ok(Number.isInteger(created.id) && created.id > 0);
@@ -79,6 +82,11 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
         age: null,
         address: null,
         createdAt: NOW,
+        role: 'user',
+        expertStatus: 'pending',
+        disabled: false,
+        major: null,
+        grade: null,
       };
       assert.deepEqual(created, expected);
       assert.deepEqual(await db.findUserByPhone(phone), expected);
@@ -200,6 +208,121 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
         assert.equal(await db.deleteSession(session.idHash), false, 'already gone');
       }
       assert.deepEqual(await db.findLiveSession(live.idHash, base), live);
+    });
+
+    it('updates a profile, a password, a role, a doctor status and the disabled flag', async () => {
+      const user = await db.createUser(
+        newUser(newPhone(), { types: 'expert', expertStatus: 'pending' }),
+        newSession(),
+      );
+      assert.ok(user);
+      const updated = await db.updateProfile(user.id, {
+        name: '王医生',
+        age: 45,
+        address: '北京',
+        major: '心内科',
+        grade: 'professor',
+      });
+      assert.deepEqual(
+        [updated?.name, updated?.age, updated?.address, updated?.major, updated?.grade],
+        ['王医生', 45, '北京', '心内科', 'professor'],
+      );
+      assert.equal((await db.updateProfile(user.id, { address: null }))?.address, null);
+      await db.setPasswordHash(user.id, '$argon2id$new');
+      await db.setRole(user.id, 'admin');
+      await db.setExpertStatus(user.id, 'approved');
+      await db.setDisabled(user.id, true);
+      const found = await db.findUserById(user.id);
+      assert.deepEqual(
+        [found?.passwordHash, found?.role, found?.expertStatus, found?.disabled, found?.name],
+        ['$argon2id$new', 'admin', 'approved', true, '王医生'],
+      );
+      assert.equal(await db.updateProfile(2_000_000_000, { name: 'x' }), null);
+    });
+
+    it('lists approved, enabled doctors in pages, oldest first', async () => {
+      const before = await db.listApprovedExperts(0, 1000);
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const doctor = await db.createUser(
+          newUser(newPhone(), { types: 'expert', expertStatus: 'pending' }),
+          newSession(),
+        );
+        assert.ok(doctor);
+        await db.setExpertStatus(doctor.id, 'approved');
+        ids.push(doctor.id);
+      }
+      const pending = await db.createUser(
+        newUser(newPhone(), { types: 'expert', expertStatus: 'pending' }),
+        newSession(),
+      );
+      const disabled = await db.createUser(
+        newUser(newPhone(), { types: 'expert', expertStatus: 'pending' }),
+        newSession(),
+      );
+      assert.ok(pending && disabled);
+      await db.setExpertStatus(disabled.id, 'approved');
+      await db.setDisabled(disabled.id, true);
+      const all = await db.listApprovedExperts(0, 1000);
+      assert.equal(all.total, before.total + 3);
+      const listed = all.items.map((u) => u.id);
+      for (const id of ids) assert.ok(listed.includes(id));
+      assert.ok(!listed.includes(pending.id) && !listed.includes(disabled.id));
+      const page = await db.listApprovedExperts(before.total + 1, 1);
+      assert.deepEqual(
+        page.items.map((u) => u.id),
+        [ids[1]],
+      );
+    });
+
+    it('lists a person’s live sessions, and ends all of them but one', async () => {
+      const first = newSession({ lastUsedAt: NOW });
+      const user = await db.createUser(newUser(), first);
+      assert.ok(user);
+      const second = { ...newSession({ lastUsedAt: NOW + 10 }), userId: user.id };
+      const expired = { ...newSession({ expiresAt: NOW - 1 }), userId: user.id };
+      await db.createSession(second);
+      await db.createSession(expired);
+      const live = await db.listSessions(user.id, NOW);
+      assert.deepEqual(
+        live.map((s) => s.idHash),
+        [second.idHash, first.idHash],
+      );
+      assert.equal(await db.deleteSessionsOfUser(user.id, second.idHash), 2);
+      assert.deepEqual(
+        (await db.listSessions(user.id, NOW)).map((s) => s.idHash),
+        [second.idHash],
+      );
+      assert.equal(await db.deleteSessionsOfUser(user.id), 1);
+      assert.deepEqual(await db.listSessions(user.id, NOW), []);
+    });
+
+    it('keeps an audit log, newest first, per person or for everyone', async () => {
+      const user = await db.createUser(newUser(), newSession());
+      assert.ok(user);
+      const entry = {
+        at: NOW,
+        userId: user.id,
+        phone: '139****0001',
+        ip: '203.0.113.7',
+        userAgent: 'ua',
+        detail: null,
+      };
+      await db.appendAudit({ ...entry, action: 'register', outcome: 'success' });
+      await db.appendAudit({ ...entry, action: 'login', outcome: 'failure', at: NOW + 1 });
+      await db.appendAudit({ ...entry, userId: null, action: 'login', outcome: 'failure', at: NOW + 2 });
+      const mine = await db.listAudit(user.id, 0, 10);
+      assert.equal(mine.total, 2);
+      assert.deepEqual(
+        mine.items.map((e) => [e.action, e.outcome, e.at]),
+        [
+          ['login', 'failure', NOW + 1],
+          ['register', 'success', NOW],
+        ],
+      );
+      const everyone = await db.listAudit(null, 0, 1);
+      assert.ok(everyone.total >= 3);
+      assert.equal(everyone.items[0]?.userId, null);
     });
   });
 }

@@ -20,19 +20,9 @@ function unreachableDatabase(): AccountDatabase {
   const down = async (): Promise<never> => {
     throw new StorageError('database: connection refused');
   };
-  return {
-    findUserByPhone: down,
-    findUserById: down,
-    phoneExists: down,
-    createUser: down,
-    createSession: down,
-    findLiveSession: down,
-    touchSession: down,
-    deleteSession: down,
-    deleteExpiredSessions: down,
-    ping: down,
-    close: async () => {},
-  };
+  return new Proxy({} as AccountDatabase, {
+    get: (_target, property) => (property === 'close' ? async () => {} : down),
+  });
 }
 
 describe('storage failures are DBERR replies, not crashes', () => {
