@@ -27,6 +27,23 @@ function buildStamp(): Plugin {
 }
 
 /**
+ * Marks the pages' module scripts `blocking="render"`: the browser paints nothing until
+ * the script has run, and the script's first act is to put the texts in the reader's
+ * language (web/src/localize.ts), so an English reader never sees the Chinese of the
+ * HTML flash by. A browser that does not know the attribute simply paints earlier.
+ * Vite writes the built <script> tags itself, so the attribute is added to its output.
+ */
+function renderBlockingScripts(): Plugin {
+  return {
+    name: 'medicine-render-blocking-scripts',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => html.replace(/<script type="module"(?![^>]*\bblocking=)/g, '$& blocking="render"'),
+    },
+  };
+}
+
+/**
  * Builds the pages of web/ into web/dist, which src/http/plugins/web-pages.ts serves.
  * `npx vite --config web/vite.config.ts` serves them live, the API proxied to a server on :5000.
  */
@@ -34,7 +51,7 @@ export default defineConfig({
   root,
   base: '/',
   appType: 'mpa',
-  plugins: [buildStamp()],
+  plugins: [renderBlockingScripts(), buildStamp()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

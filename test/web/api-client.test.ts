@@ -15,7 +15,8 @@ import {
 } from '../../web/src/api.js';
 import { RET as SERVER_RET } from '../../src/ret.js';
 import { newCaptchaId } from '../../web/src/captcha-id.js';
-import { loginFailure, registerFailure, smsCodeFailure, TEXT } from '../../web/src/messages.js';
+import { text } from '../../web/src/i18n.js';
+import { formatWait, loginFailure, registerFailure, smsCodeFailure } from '../../web/src/messages.js';
 import { newPhone, startServer, type Server } from './support.js';
 
 describe('web/src/api.ts against the real server', () => {
@@ -95,6 +96,45 @@ describe('web/src/api.ts against the real server', () => {
     const en = await logIn(malformed, { ...options, language: 'en' });
     assert.ok(en.kind === 'refused' && !/[\u4e00-\u9fff]/.test(en.msg), JSON.stringify(en));
   });
+
+  it('the server’s English sentences land on the same fields as its Chinese ones', async () => {
+    for (const language of ['zh-CN', 'en'] as const) {
+      const asked = { ...options, language };
+      const badPhone = await logIn({ phone: '12345', password: 'x' }, asked);
+      assert.ok(badPhone.kind !== 'ok');
+      assert.equal(
+        loginFailure(badPhone, language).field,
+        'phone',
+        `${language}: ${JSON.stringify(badPhone)}`,
+      );
+
+      const noPassword = await logIn({ phone: newPhone(), password: '' }, asked);
+      assert.ok(noPassword.kind !== 'ok');
+      assert.equal(loginFailure(noPassword, language).field, 'password', JSON.stringify(noPassword));
+
+      const request = {
+        phone: newPhone(),
+        phone_code: '123456',
+        password: 'correct horse',
+        types: 'patient' as const,
+      };
+      const differ = await register({ ...request, password2: 'another horse' }, asked);
+      assert.ok(differ.kind !== 'ok');
+      assert.equal(registerFailure(differ, language).field, 'password2', JSON.stringify(differ));
+
+      const badTypes = await register(
+        { ...request, password2: request.password, types: 'nurse' as 'patient' },
+        asked,
+      );
+      assert.ok(badTypes.kind !== 'ok');
+      assert.equal(registerFailure(badTypes, language).field, 'types', JSON.stringify(badTypes));
+
+      const uuid = newCaptchaId();
+      const noCaptcha = await sendSmsCode({ phone: newPhone(), img_code_client: '', uuid }, asked);
+      assert.ok(noCaptcha.kind !== 'ok');
+      assert.equal(smsCodeFailure(noCaptcha, language).field, 'captcha', JSON.stringify(noCaptcha));
+    }
+  });
 });
 
 describe('web/src/api.ts when no readable answer comes', () => {
@@ -142,6 +182,7 @@ describe('web/src/api.ts when no readable answer comes', () => {
 });
 
 describe('web/src/messages.ts: every failure has words a person understands', () => {
+  const TEXT = text('zh-CN');
   const failureCodes = Object.values(RET).filter((code): code is FailureCode => code !== RET.OK);
   const refusal = (code: FailureCode, msg = '无关的句子', retryAfterSeconds: number | null = null) =>
     ({ kind: 'refused', code, msg, retryAfterSeconds, httpStatus: 200 }) as const;
@@ -169,7 +210,55 @@ describe('web/src/messages.ts: every failure has words a person understands', ()
         assert.ok(!notice.text.includes(code), `${code}: ${notice.text}`);
         assert.ok(!RET_DEFAULTS.includes(notice.text), `${code}: ${notice.text}`);
       }
+      for (const notice of [
+        smsCodeFailure(refusal(code, 'Invalid parameters'), 'en'),
+        registerFailure(refusal(code, 'Invalid parameters'), 'en'),
+        loginFailure(refusal(code, 'Invalid parameters'), 'en'),
+      ]) {
+        assert.ok(notice.text.length > 0 && !notice.text.includes(code), `${code}: ${notice.text}`);
+        assert.ok(!/[\u4e00-\u9fff]/.test(notice.text), `${code} in English: ${notice.text}`);
+        assert.notEqual(notice.text, 'Invalid parameters');
+      }
     }
+  });
+
+  it('says waits in each language: seconds up to two minutes, then minutes, then hours', () => {
+    assert.equal(formatWait(60, 'long', text('zh-CN')), '60 秒');
+    assert.equal(formatWait(60, 'long', text('en')), '60 seconds');
+    assert.equal(formatWait(1, 'long', text('en')), '1 second');
+    assert.equal(formatWait(0, 'short', text('en')), '1 s');
+    assert.equal(formatWait(600, 'short', text('en')), '10 min');
+    assert.equal(formatWait(20 * 3600, 'long', text('en')), '20 hours');
+    assert.equal(formatWait(20 * 3600, 'short', text('zh-CN')), '20 小时');
+  });
+
+  it('words every failure in English too, placing the server’s English sentences as the Chinese ones', () => {
+    assert.equal(loginFailure(refusal(RET.LOGINERR), 'en').text, 'Wrong mobile number or password');
+    assert.equal(
+      loginFailure(refusal(RET.REQERR, '', 600), 'en').text,
+      'Too many failed logins. Try again in 10 minutes',
+    );
+    assert.equal(
+      smsCodeFailure(refusal(RET.REQERR, 'Please wait 42 s', 42), 'en').text,
+      'Too many code requests. Try again in 42 seconds',
+    );
+    const phone = registerFailure(refusal(RET.PARAMERR, 'Not a valid mainland-China mobile number'), 'en');
+    assert.deepEqual(phone, { field: 'phone', text: 'Enter a valid 11-digit mobile number' });
+    assert.equal(registerFailure(refusal(RET.DATAERR, 'The two passwords differ'), 'en').field, 'password2');
+    assert.equal(registerFailure(refusal(RET.DATAERR, 'The SMS code is wrong'), 'en').field, 'phone_code');
+    const rule = registerFailure(
+      refusal(RET.PARAMERR, 'The password must be 10 to 128 characters long'),
+      'en',
+    );
+    assert.deepEqual(rule, { field: 'password', text: 'The password must be 10 to 128 characters long' });
+    assert.deepEqual(loginFailure(refusal(RET.PARAMERR, 'The body must be a JSON object'), 'en'), {
+      field: 'form',
+      text: 'The body must be a JSON object',
+    });
+    assert.equal(
+      smsCodeFailure({ kind: 'unreachable', reason: 'network', httpStatus: null }, 'en').text,
+      'Cannot reach the server. Check your connection and try again',
+    );
   });
 
   it('captcha failures go under the captcha and ask for a new picture; the SMS wait comes from Retry-After', () => {

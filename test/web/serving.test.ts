@@ -27,16 +27,17 @@ describe('the server serves the built pages', () => {
 
   it('serves home, register and login as Chinese HTML pages at clean addresses', async () => {
     for (const [url, title] of [
-      ['/', '<title>Medicine 医疗服务</title>'],
-      ['/register', '<title>注册 - Medicine 医疗服务</title>'],
-      ['/login', '<title>登录 - Medicine 医疗服务</title>'],
-      ['/login.html', '<title>登录 - Medicine 医疗服务</title>'],
+      ['/', 'Medicine 医疗服务'],
+      ['/register', '注册 - Medicine 医疗服务'],
+      ['/login', '登录 - Medicine 医疗服务'],
+      ['/login.html', '登录 - Medicine 医疗服务'],
     ] as const) {
       const response = await get(t.app, url);
       assert.equal(response.statusCode, 200, url);
       assert.equal(response.headers['content-type'], 'text/html; charset=utf-8', url);
       assert.ok(response.body.includes('<html lang="zh-CN">'), url);
-      assert.ok(response.body.includes(title), url);
+      // Chinese without script; the page's script puts it in English for an English reader.
+      assert.match(response.body, new RegExp(`<title data-i18n="\\w+">${title}</title>`), url);
       assert.equal(response.headers['cache-control'], 'no-cache', `${url} is revalidated`);
     }
   });

@@ -79,6 +79,8 @@ describe('the home and login pages', () => {
     const { page } = tab;
     await page.goto(`${server.origin}/login`);
     await page.keyboard.press('Tab'); // the site name, a link home
+    await page.keyboard.press('Tab'); // the language switch: 中文
+    await page.keyboard.press('Tab'); // English
     await page.keyboard.press('Tab');
     assert.equal(await focusedLabel(page), '手机号');
     await page.keyboard.type(phone);

@@ -69,12 +69,16 @@ export interface Tab {
   close(): Promise<void>;
 }
 
-/** A fresh browser profile (no cookies) with one tab, in Chinese, watching for errors. */
+/**
+ * A fresh browser profile (no cookies, no stored language choice) with one tab, watching
+ * for errors; by default a Chinese browser (`navigator.languages`, `Accept-Language`).
+ */
 export async function openTab(
   browser: Browser,
   viewport: { width: number; height: number } = PHONE_VIEWPORT,
+  { locale = 'zh-CN' }: { locale?: string } = {},
 ): Promise<Tab> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Shanghai' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -222,16 +226,56 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** What the pages call the two account types. */
 export const TYPE_LABELS = { patient: '患者', expert: '医生' } as const;
 
+export type PageLanguage = 'zh-CN' | 'en';
+
+/**
+ * The words by which a person (and so a test) finds things on the pages, in each
+ * language. Written out here rather than taken from web/src/i18n.ts, so that a wrong
+ * entry in the catalogue fails a test instead of moving it along.
+ */
+export const WORDS = {
+  'zh-CN': {
+    phone: '手机号',
+    captcha: '图片验证码',
+    sendCode: '获取验证码',
+    smsCode: '短信验证码',
+    password: '密码',
+    password2: '确认密码',
+    register: '注册',
+    types: TYPE_LABELS,
+    codeSent: (phone: string) => `验证码已发送到 ${phone}，请查收`,
+    hello: (name: string) => `你好，${name}`,
+  },
+  en: {
+    phone: 'Mobile number',
+    captcha: 'Image code',
+    sendCode: 'Get code',
+    smsCode: 'SMS code',
+    password: 'Password',
+    password2: 'Confirm password',
+    register: 'Register',
+    types: { patient: 'Patient', expert: 'Doctor' },
+    codeSent: (phone: string) => `A code was sent to ${phone}. Check your messages.`,
+    hello: (name: string) => `Hello, ${name}`,
+  },
+} as const;
+
 /** Opens the register page; returns the captcha it drew. */
 export function openRegisterPage(page: Page, server: Server): Promise<DrawnCaptcha> {
   return captchaDrawnBy(page, () => page.goto(`${server.origin}/register`));
 }
 
 /** Fills phone and captcha and presses "获取验证码"; returns the new captcha the page drew after it. */
-export async function requestSmsCode(page: Page, phone: string, captchaText: string): Promise<DrawnCaptcha> {
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('图片验证码', { exact: true }).fill(captchaText);
-  return captchaDrawnBy(page, () => page.getByRole('button', { name: '获取验证码' }).click());
+export async function requestSmsCode(
+  page: Page,
+  phone: string,
+  captchaText: string,
+  language: PageLanguage = 'zh-CN',
+): Promise<DrawnCaptcha> {
+  const words = WORDS[language];
+  await page.getByLabel(words.phone).fill(phone);
+  await page.getByLabel(words.captcha, { exact: true }).fill(captchaText);
+  return captchaDrawnBy(page, () => page.getByRole('button', { name: words.sendCode }).click());
 }
 
 /** Registers `phone` through the register page, as a person does, and waits for the home page. */
@@ -241,19 +285,84 @@ export async function registerThroughPage(
   phone: string,
   password: string,
   type: keyof typeof TYPE_LABELS = 'patient',
+  language: PageLanguage = 'zh-CN',
 ): Promise<void> {
+  const words = WORDS[language];
   const captcha = await openRegisterPage(page, server);
-  await page.getByRole('radio', { name: TYPE_LABELS[type] }).check();
-  await requestSmsCode(page, phone, captcha.text);
-  await expectText(page.locator('#sms-status'), `验证码已发送到 ${phone}，请查收`, 'SMS status');
-  await page.getByLabel('短信验证码').fill(await smsCodeSentTo(server, phone));
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByLabel('确认密码').fill(password);
+  await page.getByRole('radio', { name: words.types[type] }).check();
+  await requestSmsCode(page, phone, captcha.text, language);
+  await expectText(page.locator('#sms-status'), words.codeSent(phone), 'SMS status');
+  await page.getByLabel(words.smsCode).fill(await smsCodeSentTo(server, phone));
+  await page.getByLabel(words.password, { exact: true }).fill(password);
+  await page.getByLabel(words.password2).fill(password);
   await Promise.all([
     page.waitForURL(`${server.origin}/`),
-    page.getByRole('button', { name: '注册', exact: true }).click(),
+    page.getByRole('button', { name: words.register, exact: true }).click(),
   ]);
-  await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'home page greeting');
+  await expectText(page.getByRole('heading', { level: 1 }), words.hello(phone), 'home page greeting');
+}
+
+export interface TabStop {
+  name: string;
+  outline: string;
+}
+
+/**
+ * Presses Tab `count` times (running `atStop` at each stop); for each stop, the focused element's name (its label, alt
+ * text or text) and its focus ring ("solid 3" for a 3 px ring; a radio's is on its label).
+ */
+export async function tabStops(
+  page: Page,
+  count: number,
+  atStop: (stop: TabStop, index: number) => Promise<void> = async () => {},
+): Promise<TabStop[]> {
+  const stops: TabStop[] = [];
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(
+      (await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        const ring = el.matches('input[type=radio]') ? getComputedStyle(el.closest('label')) : style;
+        const name = (el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute('alt') ||
+          (el.querySelector('img') ? el.querySelector('img').alt : el.textContent)).trim();
+        return { name, outline: ring.outlineStyle + ' ' + parseFloat(ring.outlineWidth) };
+      })()`)) as TabStop,
+    );
+    await atStop(stops[i] as TabStop, i + 1);
+  }
+  return stops;
+}
+
+/**
+ * The Chinese (Han characters, CJK punctuation) left on a page that should be English: in
+ * its text, title, and alt, aria-label, title and placeholder attributes, outside elements
+ * marked `lang="zh-CN"` (the "中文" option of the language switch).
+ */
+export function chineseLeft(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const chinese = /[\u3000-\u303f\u3400-\u9fff\uff01-\uff5e]/;
+    const markedChinese = (el) => {
+      const marked = el.closest('[lang="zh-CN"]');
+      return marked !== null && marked !== document.documentElement;
+    };
+    const found = [];
+    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (parent === null || markedChinese(parent) || parent.closest('script, style')) continue;
+      if (chinese.test(node.textContent)) found.push(parent.localName + ': ' + node.textContent.trim());
+    }
+    for (const el of document.querySelectorAll('[alt], [aria-label], [title], [placeholder]')) {
+      if (markedChinese(el)) continue;
+      for (const name of ['alt', 'aria-label', 'title', 'placeholder']) {
+        const value = el.getAttribute(name);
+        if (value !== null && chinese.test(value)) found.push(el.localName + '[' + name + ']: ' + value);
+      }
+    }
+    if (chinese.test(document.title)) found.push('document.title: ' + document.title);
+    return found;
+  })()`);
 }
 
 /** Console errors a test caused on purpose by cutting the network. */

@@ -8,6 +8,8 @@
  * a proxy's HTML error page), so that every page has to decide what a person sees then.
  */
 
+import { currentLanguage } from './language.js';
+
 /** The RET table of the seed document, codes verbatim. */
 export const RET = {
   OK: '0',
@@ -95,7 +97,10 @@ export interface ApiOptions {
   /** Default `/api/1.0`, relative to the page; Node callers give an absolute URL. */
   baseUrl?: string;
   fetch?: typeof fetch;
-  /** The language of the server's `msg` sentences (`Accept-Language`); default zh-CN, that of the pages. */
+  /**
+   * The language of the server's `msg` sentences (`Accept-Language`); by default the
+   * page's (language.ts: zh-CN or en), so that a sentence shown matches the page; zh-CN in Node.
+   */
   language?: string;
   /** Extra request headers, e.g. a `cookie` for a Node caller. */
   headers?: Record<string, string>;
@@ -160,8 +165,8 @@ async function call<T>(
 ): Promise<ApiResult<T>> {
   const headers: Record<string, string> = {
     accept: 'application/json',
-    // The pages are Chinese, so the server's sentences they may show must be too.
-    'accept-language': options.language ?? 'zh-CN',
+    // The server's sentences a page may show must be in the page's language.
+    'accept-language': options.language ?? currentLanguage(),
     ...options.headers,
   };
   // A DELETE with a JSON content type and no body is refused by the server, so the type goes only with a body.

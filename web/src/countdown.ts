@@ -1,21 +1,20 @@
+import { text } from './i18n.js';
+import { showText } from './localize.js';
 import { formatWait } from './messages.js';
 
 /**
  * The "获取验证码" button's wait after a code was sent (or the server said when to try
  * again): disabled, counting down to a deadline (so a throttled background tab still
  * ends on time), then enabled as "重新获取验证码". The wait belongs to one phone: a
- * person who corrects the number may send to the new one at once.
+ * person who corrects the number may send to the new one at once. The words follow the
+ * page's language, switched mid-count or not.
  */
 export class ResendCountdown {
   private deadline = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private phone: string | null = null;
 
-  constructor(
-    private readonly button: HTMLButtonElement,
-    private readonly idleText: string,
-    private readonly againText: string,
-  ) {}
+  constructor(private readonly button: HTMLButtonElement) {}
 
   get running(): boolean {
     return this.timer !== undefined;
@@ -48,12 +47,14 @@ export class ResendCountdown {
       this.finish();
       return;
     }
-    this.button.textContent = `${formatWait(left)}后重新获取`;
+    // "60 秒后重新获取" / "Resend in 60 s": the short form, so that the button keeps its width.
+    showText(this.button, () => text().resendIn(formatWait(left, 'short')));
   }
 
   private finish(): void {
     this.stop();
     this.button.disabled = false;
-    this.button.textContent = this.phone === null ? this.idleText : this.againText;
+    const sentBefore = this.phone !== null;
+    showText(this.button, () => (sentBefore ? text().sendCodeAgain : text().sendCode));
   }
 }

@@ -1,3 +1,5 @@
+import { text } from './i18n.js';
+import { onLanguageChange } from './localize.js';
 import type { Notice } from './messages.js';
 
 interface FieldParts {
@@ -11,9 +13,13 @@ interface FieldParts {
  * The error lines of one form: a message appears under the field it concerns, the
  * field is marked `aria-invalid`, and the line, an `aria-live` region, is announced.
  * Typing in a field clears its message; what was typed is never touched.
+ *
+ * A message is given as the function that words it, so that after a switch of language
+ * the lines still showing one say it again in the new language.
  */
 export class FormMessages<Field extends string> {
   private readonly fields = new Map<Field, FieldParts>();
+  private readonly shown = new Map<Field | 'form', () => Notice<Field>>();
 
   constructor(
     form: HTMLFormElement,
@@ -30,34 +36,40 @@ export class FormMessages<Field extends string> {
       control.addEventListener('change', clear);
     }
     form.addEventListener('submit', () => this.clear('form'));
+    onLanguageChange(() => {
+      for (const [line, notice] of this.shown) this.write(line, notice());
+    });
   }
 
-  show(notice: Notice<Field>): void {
-    const line = notice.field === 'form' ? this.formError : this.parts(notice.field).error;
+  /** Shows the notice `notice()` words now, and words again after each change of language. */
+  show(notice: () => Notice<Field>): void {
+    const now = notice();
+    const { field } = now;
+    this.shown.set(field, notice);
+    this.write(field, now);
+    if (field !== 'form') this.parts(field).control.setAttribute('aria-invalid', 'true');
+  }
+
+  private write(field: Field | 'form', notice: Notice<Field>): void {
+    const line = this.line(field);
     line.replaceChildren(notice.text);
     if (notice.offerLogin === true) {
       const link = document.createElement('a');
       link.href = '/login';
-      link.textContent = '去登录';
-      line.append('。', link);
+      link.textContent = text().offerLogin;
+      line.append(text().offerLoginJoin, link);
     }
-    if (notice.field !== 'form') this.parts(notice.field).control.setAttribute('aria-invalid', 'true');
   }
 
   clear(field: Field | 'form'): void {
-    if (field === 'form') {
-      this.formError.replaceChildren();
-      return;
-    }
-    const { control, error } = this.parts(field);
-    error.replaceChildren();
-    control.removeAttribute('aria-invalid');
+    this.shown.delete(field);
+    this.line(field).replaceChildren();
+    if (field !== 'form') this.parts(field).control.removeAttribute('aria-invalid');
   }
 
   /** The message now shown for `field`, '' when none. */
   currentText(field: Field | 'form'): string {
-    const line = field === 'form' ? this.formError : this.parts(field).error;
-    return line.textContent ?? '';
+    return this.line(field).textContent ?? '';
   }
 
   clearAll(): void {
@@ -71,6 +83,10 @@ export class FormMessages<Field extends string> {
     const { control } = this.parts(field);
     const target = control instanceof HTMLInputElement ? control : control.querySelector('input');
     target?.focus();
+  }
+
+  private line(field: Field | 'form'): HTMLElement {
+    return field === 'form' ? this.formError : this.parts(field).error;
   }
 
   private parts(field: Field): FieldParts {

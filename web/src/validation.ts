@@ -1,4 +1,5 @@
-import { TEXT } from './messages.js';
+import { text } from './i18n.js';
+import type { Language } from './language.js';
 
 /** The server's rule (contract §2); a leading +86 or 86 is allowed and spaces or dashes are dropped first. */
 const MAINLAND_MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
@@ -12,35 +13,40 @@ export function cleanPhone(text: string): string {
   return text.replace(/[\s-]/g, '');
 }
 
-export function checkPhone(text: string): string | null {
-  const phone = cleanPhone(text);
-  if (phone === '') return TEXT.phoneMissing;
-  return MAINLAND_MOBILE.test(phone) ? null : TEXT.phoneInvalid;
+/*
+ * Each check returns what is wrong, in `language` (by default the page's), or null when
+ * nothing is.
+ */
+
+export function checkPhone(typed: string, language?: Language): string | null {
+  const phone = cleanPhone(typed);
+  if (phone === '') return text(language).phoneMissing;
+  return MAINLAND_MOBILE.test(phone) ? null : text(language).phoneInvalid;
 }
 
-export function checkCaptcha(text: string): string | null {
-  return text.trim() === '' ? TEXT.captchaMissing : null;
+export function checkCaptcha(typed: string, language?: Language): string | null {
+  return typed.trim() === '' ? text(language).captchaMissing : null;
 }
 
-export function checkSmsCode(text: string): string | null {
-  const code = text.replace(/\s/g, '');
-  if (code === '') return TEXT.smsCodeMissing;
-  return /^\d{6}$/.test(code) ? null : TEXT.smsCodeFormat;
+export function checkSmsCode(typed: string, language?: Language): string | null {
+  const code = typed.replace(/\s/g, '');
+  if (code === '') return text(language).smsCodeMissing;
+  return /^\d{6}$/.test(code) ? null : text(language).smsCodeFormat;
 }
 
-export function checkNewPassword(password: string): string | null {
-  if (password === '') return TEXT.newPasswordMissing;
+export function checkNewPassword(password: string, language?: Language): string | null {
+  if (password === '') return text(language).newPasswordMissing;
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) return `密码至少 ${PASSWORD_MIN_LENGTH} 位`;
-  if (length > PASSWORD_MAX_LENGTH) return `密码最多 ${PASSWORD_MAX_LENGTH} 位`;
+  if (length < PASSWORD_MIN_LENGTH) return text(language).passwordTooShort(PASSWORD_MIN_LENGTH);
+  if (length > PASSWORD_MAX_LENGTH) return text(language).passwordTooLong(PASSWORD_MAX_LENGTH);
   return null;
 }
 
-export function checkPasswordAgain(password: string, again: string): string | null {
-  if (again === '') return TEXT.passwordAgainMissing;
-  return again === password ? null : TEXT.passwordsDiffer;
+export function checkPasswordAgain(password: string, again: string, language?: Language): string | null {
+  if (again === '') return text(language).passwordAgainMissing;
+  return again === password ? null : text(language).passwordsDiffer;
 }
 
-export function checkPassword(password: string): string | null {
-  return password === '' ? TEXT.passwordMissing : null;
+export function checkPassword(password: string, language?: Language): string | null {
+  return password === '' ? text(language).passwordMissing : null;
 }

@@ -1,6 +1,10 @@
 import { currentUser, logOut, RET, type User } from '../api.js';
 import { byId, markBusy, takeFlash } from '../dom.js';
-import { TEXT, unreachableText } from '../messages.js';
+import { text } from '../i18n.js';
+import { showText, startLocalization } from '../localize.js';
+import { unreachableText } from '../messages.js';
+
+startLocalization();
 
 const views = {
   loading: byId('view-loading', HTMLElement),
@@ -12,16 +16,14 @@ const status = byId('status', HTMLElement);
 const logoutButton = byId('logout', HTMLButtonElement);
 const logoutError = byId('logout-error', HTMLElement);
 
-const TYPE_NAMES: Record<User['types'], string> = { patient: '患者', expert: '医生' };
-
 function show(view: keyof typeof views): void {
   for (const [name, element] of Object.entries(views)) element.hidden = name !== view;
 }
 
 function showUser(user: User): void {
-  byId('user-name', HTMLElement).textContent = user.name;
+  showText(byId('user-title', HTMLElement), () => text().hello(user.name));
   byId('user-phone', HTMLElement).textContent = user.phone;
-  byId('user-type', HTMLElement).textContent = TYPE_NAMES[user.types];
+  showText(byId('user-type', HTMLElement), () => text()[user.types]);
   show('user');
 }
 
@@ -38,28 +40,31 @@ async function loadUser(): Promise<void> {
   }
   show('failed');
   // Written after the view is shown, so that its live region announces it.
-  byId('failed-text', HTMLElement).textContent =
-    result.kind === 'unreachable' ? unreachableText(result) : TEXT.serverTrouble;
+  showText(byId('failed-text', HTMLElement), () =>
+    result.kind === 'unreachable' ? unreachableText(result) : text().serverTrouble,
+  );
 }
 
 logoutButton.addEventListener('click', async () => {
-  logoutError.textContent = '';
-  const done = markBusy(logoutButton, '正在退出…');
+  showText(logoutError, null);
+  const done = markBusy(logoutButton, () => text().loggingOut);
   const result = await logOut();
   done();
   // SESSIONERR: the session had already ended, which is what the person wanted.
   if (result.kind === 'ok' || (result.kind === 'refused' && result.code === RET.SESSIONERR)) {
-    status.textContent = '你已退出登录';
+    showText(status, () => text().loggedOut);
     show('guest');
     byId('guest-title', HTMLElement).focus();
     return;
   }
-  logoutError.textContent = `退出失败：${result.kind === 'unreachable' ? unreachableText(result) : TEXT.serverTrouble}`;
+  showText(logoutError, () =>
+    text().logoutFailed(result.kind === 'unreachable' ? unreachableText(result) : text().serverTrouble),
+  );
   logoutButton.focus();
 });
 
 byId('retry', HTMLButtonElement).addEventListener('click', () => void loadUser());
 
 const flash = takeFlash();
-if (flash !== null) status.textContent = flash;
+if (flash !== null) showText(status, flash);
 void loadUser();

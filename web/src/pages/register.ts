@@ -3,7 +3,9 @@ import { newCaptchaId } from '../captcha-id.js';
 import { ResendCountdown } from '../countdown.js';
 import { byId, markBusy, setFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
-import { registerFailure, smsCodeFailure, TEXT, type RegisterField } from '../messages.js';
+import { text } from '../i18n.js';
+import { showText, startLocalization } from '../localize.js';
+import { registerFailure, smsCodeFailure, type RegisterField } from '../messages.js';
 import {
   checkCaptcha,
   checkNewPassword,
@@ -12,6 +14,8 @@ import {
   checkSmsCode,
   cleanPhone,
 } from '../validation.js';
+
+startLocalization();
 
 /** The server's resend window (contract §3); a longer one comes back as REQERR with Retry-After. */
 const RESEND_SECONDS = 60;
@@ -40,7 +44,7 @@ const messages = new FormMessages<RegisterField>(
   },
   byId('form-error', HTMLElement),
 );
-const countdown = new ResendCountdown(sendButton, '获取验证码', '重新获取验证码');
+const countdown = new ResendCountdown(sendButton);
 
 let captchaId = '';
 
@@ -54,10 +58,10 @@ function drawCaptcha(): void {
 
 captchaImage.addEventListener('error', () => {
   if (captchaImage.getAttribute('src') !== null)
-    messages.show({ field: 'captcha', text: TEXT.captchaImageFailed });
+    messages.show(() => ({ field: 'captcha', text: text().captchaImageFailed }));
 });
 captchaImage.addEventListener('load', () => {
-  if (messages.currentText('captcha') === TEXT.captchaImageFailed) messages.clear('captcha');
+  if (messages.currentText('captcha') === text().captchaImageFailed) messages.clear('captcha');
 });
 captchaButton.addEventListener('click', () => {
   messages.clear('captcha');
@@ -66,13 +70,17 @@ captchaButton.addEventListener('click', () => {
 
 phone.addEventListener('input', () => {
   // "Sent to 138…" no longer describes the number in the field.
-  if (countdown.phoneChanged(cleanPhone(phone.value))) smsStatus.textContent = '';
+  if (countdown.phoneChanged(cleanPhone(phone.value))) showText(smsStatus, null);
 });
 
-/** Shows each local complaint under its field; focuses the first. True when there were none. */
-function checkFields(checks: [RegisterField, string | null][]): boolean {
-  const problems = checks.filter((check): check is [RegisterField, string] => check[1] !== null);
-  for (const [field, text] of problems) messages.show({ field, text });
+/**
+ * Shows each local complaint under its field; focuses the first. True when there were none.
+ * Each check is a function, of the values as they were, to word its complaint again in
+ * another language.
+ */
+function checkFields(checks: [RegisterField, () => string | null][]): boolean {
+  const problems = checks.filter(([, check]) => check() !== null);
+  for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
   const first = problems[0];
   if (first !== undefined) messages.focus(first[0]);
   return first === undefined;
@@ -80,22 +88,24 @@ function checkFields(checks: [RegisterField, string | null][]): boolean {
 
 sendButton.addEventListener('click', async () => {
   messages.clear('form');
-  smsStatus.textContent = '';
+  showText(smsStatus, null);
+  const typedPhone = phone.value;
+  const typedCaptcha = captcha.value;
   const ready = checkFields([
-    ['phone', checkPhone(phone.value)],
-    ['captcha', checkCaptcha(captcha.value)],
+    ['phone', () => checkPhone(typedPhone)],
+    ['captcha', () => checkCaptcha(typedCaptcha)],
   ]);
   if (!ready) return;
 
-  const number = cleanPhone(phone.value);
-  const done = markBusy(sendButton, '正在发送…');
-  const result = await sendSmsCode({ phone: number, img_code_client: captcha.value.trim(), uuid: captchaId });
+  const number = cleanPhone(typedPhone);
+  const done = markBusy(sendButton, () => text().sendingCode);
+  const result = await sendSmsCode({ phone: number, img_code_client: typedCaptcha.trim(), uuid: captchaId });
   done();
 
   if (result.kind === 'ok') {
     messages.clear('phone_code');
     countdown.start(RESEND_SECONDS, number);
-    smsStatus.textContent = `验证码已发送到 ${number}，请查收`;
+    showText(smsStatus, () => text().codeSentTo(number));
     drawCaptcha(); // one captcha, one try: a resend needs a new one
     smsCode.focus();
     return;
@@ -103,7 +113,7 @@ sendButton.addEventListener('click', async () => {
   const notice = smsCodeFailure(result);
   if (notice.newCaptcha) drawCaptcha();
   if (notice.waitSeconds !== null) countdown.start(notice.waitSeconds, number);
-  messages.show(notice);
+  messages.show(() => smsCodeFailure(result));
   // The busy button lost the keyboard focus: back to it, or to the field to correct.
   if (notice.field === 'phone' || notice.field === 'captcha') messages.focus(notice.field);
   else if (sendButton.disabled) smsCode.focus();
@@ -114,32 +124,38 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   messages.clearAll();
   const types = new FormData(form).get('types');
+  const typed = {
+    phone: phone.value,
+    phone_code: smsCode.value,
+    password: password.value,
+    password2: password2.value,
+  };
   const ready = checkFields([
-    ['types', types === 'patient' || types === 'expert' ? null : TEXT.typesMissing],
-    ['phone', checkPhone(phone.value)],
-    ['phone_code', checkSmsCode(smsCode.value)],
-    ['password', checkNewPassword(password.value)],
-    ['password2', checkPasswordAgain(password.value, password2.value)],
+    ['types', () => (types === 'patient' || types === 'expert' ? null : text().typesMissing)],
+    ['phone', () => checkPhone(typed.phone)],
+    ['phone_code', () => checkSmsCode(typed.phone_code)],
+    ['password', () => checkNewPassword(typed.password)],
+    ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
   ]);
   if (!ready) return;
 
-  const done = markBusy(submitButton, '正在注册…');
+  const done = markBusy(submitButton, () => text().registering);
   const result = await register({
-    phone: cleanPhone(phone.value),
-    phone_code: smsCode.value.replace(/\s/g, ''),
-    password: password.value,
-    password2: password2.value,
+    phone: cleanPhone(typed.phone),
+    phone_code: typed.phone_code.replace(/\s/g, ''),
+    password: typed.password,
+    password2: typed.password2,
     types: types as AccountType,
   });
   if (result.kind === 'ok') {
     countdown.stop();
-    setFlash('注册成功，欢迎你！');
+    setFlash('flashRegistered');
     window.location.assign('/');
     return;
   }
   done();
   const notice = registerFailure(result);
-  messages.show(notice);
+  messages.show(() => registerFailure(result));
   if (notice.field !== 'form') messages.focus(notice.field);
   else submitButton.focus();
 });

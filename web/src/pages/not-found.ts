@@ -1,0 +1,4 @@
+import { startLocalization } from '../localize.js';
+
+// The 404 page only speaks: its words, in the reader's language, and the language switch.
+startLocalization();
