@@ -13,7 +13,11 @@ import metricsPlugin from './http/plugins/metrics.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
 import webPages from './http/plugins/web-pages.js';
+import adminRoutes from './http/routes/admin.js';
+import auditRoutes from './http/routes/audit.js';
+import expertRoutes from './http/routes/experts.js';
 import healthRoutes from './http/routes/health.js';
+import passwordRoutes from './http/routes/passwords.js';
 import imageCodeRoute from './http/routes/image-code.js';
 import type { RouteOptions } from './http/routes/options.js';
 import registerRoute from './http/routes/register.js';
@@ -27,6 +31,9 @@ import { Argon2Hasher } from './passwords/argon2-hasher.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { secretFromFile } from './secret-file.js';
 import { AccountService } from './services/accounts.js';
+import { AdminService } from './services/admin.js';
+import { AuditService } from './services/audit.js';
+import { ProfileService } from './services/profiles.js';
 import { CaptchaService } from './services/captcha.js';
 import type { Services } from './services/index.js';
 import { PhoneRules } from './services/phone.js';
@@ -97,6 +104,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
 
   const metrics = new PrometheusMetrics();
   const log = requestScopedLogger(app);
+  const audit = new AuditService(database, clock, log);
   const phones = new PhoneRules(config.phoneRegions);
   const digester = new CodeDigester(secret);
   const limits = new RateLimits(store);
@@ -131,8 +139,10 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       sendTimeoutMs: config.smsSendTimeoutMs,
       keepCodesForTests: config.testHooks,
       phones,
+      testPhoneCodes: config.testPhoneCodes,
     },
     log,
+    audit,
     metrics,
   );
   const sessions = new SessionService(database, clock, config.sessionTtlSeconds);
@@ -150,9 +160,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       loginFailuresPerIpPerHour: config.loginFailuresPerIpPerHour,
       phones,
     },
+    audit,
     metrics,
   );
-  const services: Services = { captchas, smsCodes, accounts, sessions };
+  const profiles = new ProfileService(database);
+  const admin = new AdminService(database, sessions, audit);
+  const services: Services = { captchas, smsCodes, accounts, sessions, profiles, admin, audit };
   app.decorate('services', services);
 
   const sweep = setInterval(() => {
@@ -193,7 +206,17 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   };
   await app.register(
     async (api) => {
-      for (const routes of [imageCodeRoute, smsCodeRoute, registerRoute, sessionsRoutes, usersRoute]) {
+      for (const routes of [
+        imageCodeRoute,
+        smsCodeRoute,
+        registerRoute,
+        sessionsRoutes,
+        usersRoute,
+        passwordRoutes,
+        expertRoutes,
+        adminRoutes,
+        auditRoutes,
+      ]) {
         await api.register(routes, routeOptions);
       }
       if (config.testHooks) await api.register(testHookRoutes, routeOptions);

@@ -58,6 +58,8 @@ export interface Config {
   readonly redisClusterNodes: readonly string[];
   readonly redisSentinels: readonly string[];
   readonly redisSentinelName: string;
+  /** TEST_PHONE_CODES: fictional numbers and their fixed codes (review, QA); no SMS goes to them. */
+  readonly testPhoneCodes: ReadonlyMap<string, string>;
   /** Worker processes on this machine (`WORKERS`, `auto` = one per core); more than one needs Redis. */
   readonly workers: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
@@ -290,6 +292,25 @@ function hostPorts(env: Env, name: string): readonly string[] {
   return Object.freeze(list);
 }
 
+function testPhoneCodes(env: Env, production: boolean): ReadonlyMap<string, string> {
+  const raw = env.TEST_PHONE_CODES?.trim() ?? '';
+  const codes = new Map<string, string>();
+  if (raw === '') return codes;
+  if (production && !flag(env, 'ALLOW_TEST_PHONE_CODES_IN_PRODUCTION', false)) {
+    throw new ConfigError(
+      'TEST_PHONE_CODES is refused when NODE_ENV=production unless ALLOW_TEST_PHONE_CODES_IN_PRODUCTION=1',
+    );
+  }
+  for (const pair of raw.split(',')) {
+    const match = /^\s*(1[3-9]\d{9}|\+\d{6,15}):(\d{6})\s*$/.exec(pair);
+    if (!match?.[1] || !match[2]) {
+      throw new ConfigError(`TEST_PHONE_CODES: "${pair.trim()}" is not <phone>:<6 digits>`);
+    }
+    codes.set(match[1], match[2]);
+  }
+  return codes;
+}
+
 function workers(env: Env): number {
   const raw = env.WORKERS?.trim().toLowerCase();
   if (raw === 'auto') return os.availableParallelism();
@@ -393,6 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     phoneRegions: phoneRegions(env),
     workers: workers(env),
+    testPhoneCodes: testPhoneCodes(env, production),
     redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
     redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),
     redisSentinelName: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',

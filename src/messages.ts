@@ -118,6 +118,34 @@ const CATALOGUE = {
     en: (p) => `Too many wrong codes; try again in ${p.seconds} s`,
   },
 
+  accountUnknown: { zh: '该手机号未注册或已停用', en: 'No active account uses this phone number' },
+
+  accountDisabled: { zh: '该账号已停用', en: 'This account has been disabled' },
+  oldPasswordWrong: { zh: '原密码错误', en: 'The current password is wrong' },
+  passwordReset: { zh: '密码重置成功', en: 'Password reset' },
+  passwordChanged: { zh: '密码修改成功', en: 'Password changed' },
+
+  nameRule: { zh: '姓名须为 1–32 个字符', en: 'The name must be 1 to 32 characters long' },
+  ageRule: { zh: '年龄须为 0–150 的整数', en: 'The age must be a whole number from 0 to 150' },
+  addressRule: { zh: '地址最多 128 个字符', en: 'The address must be at most 128 characters long' },
+  majorRule: { zh: '专业最多 64 个字符', en: 'The speciality must be at most 64 characters long' },
+  gradeRule: { zh: '职称只能是 professor 或 assprofessor', en: 'grade must be professor or assprofessor' },
+  doctorsOnly: { zh: '仅医生账号可以进行此操作', en: 'Only doctors can do this' },
+  adminsOnly: { zh: '仅管理员可以进行此操作', en: 'Only administrators can do this' },
+  expertNotFound: { zh: '没有这位医生', en: 'No such doctor' },
+  sessionNotFound: { zh: '没有这个会话', en: 'No such session' },
+  profileUpdated: { zh: '修改成功', en: 'Saved' },
+  done: { zh: '操作成功', en: 'Done' },
+
+  passwordOrCode: {
+    zh: 'password 与 phone_code 只能提供其中之一',
+    en: 'Give either password or phone_code, not both',
+  },
+  credentialMissing: {
+    zh: '缺少参数 password（用短信验证码登录时为 phone_code）',
+    en: 'password is missing (or phone_code, to log in with an SMS code)',
+  },
+
   // Logging in.
   loginFailed: { zh: '手机号或密码错误', en: 'Wrong phone number or password' },
   loginLocked: {

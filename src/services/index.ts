@@ -1,4 +1,7 @@
 import type { AccountService } from './accounts.js';
+import type { AdminService } from './admin.js';
+import type { AuditService } from './audit.js';
+import type { ProfileService } from './profiles.js';
 import type { CaptchaService } from './captcha.js';
 import type { SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
@@ -9,4 +12,7 @@ export interface Services {
   smsCodes: SmsCodeService;
   accounts: AccountService;
   sessions: SessionService;
+  profiles: ProfileService;
+  admin: AdminService;
+  audit: AuditService;
 }

@@ -19,6 +19,19 @@ export interface LiveSession {
   renewed: boolean;
 }
 
+/** What `GET /sessions` shows of one session: never the id that logs in, only a handle for it. */
+export interface SessionView {
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  current: boolean;
+}
+
+/** A session's public handle: the start of the SHA-256 the database keeps (not the secret id). */
+const handleOf = (idHash: string): string => idHash.slice(0, 16);
+
 /** Sessions are renewed on use, but written back at most once a minute. */
 const RENEW_EVERY_MS = 60_000;
 
@@ -72,6 +85,32 @@ export class SessionService {
   async endSession(id: string | undefined): Promise<boolean> {
     if (id === undefined || id === '' || id.length > 128) return false;
     return this.store.deleteSession(sha256Hex(id));
+  }
+
+  /** Ends every session of a person, or every one but `keepId`'s; says how many ended. */
+  async endSessionsOf(userId: number, keepId?: string): Promise<number> {
+    return this.store.deleteSessionsOfUser(userId, keepId === undefined ? undefined : sha256Hex(keepId));
+  }
+
+  /** A person's live sessions, most recently used first, the caller's own marked. */
+  async listSessions(userId: number, currentId: string): Promise<SessionView[]> {
+    const current = sha256Hex(currentId);
+    const sessions = await this.store.listSessions(userId, this.clock.now());
+    return sessions.map((s) => ({
+      id: handleOf(s.idHash),
+      created_at: new Date(s.createdAt).toISOString(),
+      last_used_at: new Date(s.lastUsedAt).toISOString(),
+      ip: s.ip,
+      user_agent: s.userAgent,
+      current: s.idHash === current,
+    }));
+  }
+
+  /** Ends one of a person's own sessions by its handle; false when they have none such. */
+  async endSessionByHandle(userId: number, handle: string): Promise<boolean> {
+    const sessions = await this.store.listSessions(userId, this.clock.now());
+    const session = sessions.find((s) => handleOf(s.idHash) === handle);
+    return session !== undefined && this.store.deleteSession(session.idHash);
   }
 
   async deleteExpiredSessions(): Promise<number> {

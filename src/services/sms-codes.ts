@@ -4,6 +4,7 @@ import { fail, ok, RET, type Result } from '../ret.js';
 import { SmsError, type SmsSender } from '../sms/sms-sender.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { CaptchaService } from './captcha.js';
+import type { AuditService } from './audit.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
 import { maskPhone, type PhoneRules } from './phone.js';
 import type { RateLimits } from './rate-limits.js';
@@ -22,12 +23,20 @@ export interface SmsCodeSettings {
   sendTimeoutMs: number;
   /** Which numbers are accepted, and their stored form. */
   phones: PhoneRules;
+  /** Fictional numbers (app-store review, QA): no SMS is sent and this fixed code is accepted. */
+  testPhoneCodes: ReadonlyMap<string, string>;
   /** Keep the last code sent to each phone readable (contract §6); never in production. */
   keepCodesForTests: boolean;
 }
 
+/** What a code is for: a code sent for one purpose is not accepted for another. */
+export type SmsPurpose = 'register' | 'login' | 'reset';
+export const SMS_PURPOSES: readonly SmsPurpose[] = ['register', 'login', 'reset'];
+
 export interface SendSmsCodeInput {
   phone: string;
+  purpose?: SmsPurpose;
+  userAgent?: string;
   captchaUuid: string;
   captchaAnswer: string;
   ip: string;
@@ -41,8 +50,8 @@ export interface MatchedSmsCode {
 }
 
 const keys = {
-  code: (phone: string) => `sms:code:${phone}`,
-  attempts: (phone: string) => `sms:attempts:${phone}`,
+  code: (purpose: SmsPurpose, phone: string) => `sms:code:${purpose}:${phone}`,
+  attempts: (purpose: SmsPurpose, phone: string) => `sms:attempts:${purpose}:${phone}`,
   resend: (phone: string) => `sms:resend:${phone}`,
   perHour: (phone: string) => `sms:hour:${phone}`,
   perDay: (phone: string) => `sms:day:${phone}`,
@@ -62,6 +71,7 @@ export class SmsCodeService {
     private readonly digester: CodeDigester,
     private readonly settings: SmsCodeSettings,
     private readonly logger: Pick<Logger, 'warn' | 'info' | 'error'>,
+    private readonly audit?: AuditService,
     private readonly events: AuthEvents = ignoreEvents,
   ) {}
 
@@ -73,7 +83,12 @@ export class SmsCodeService {
     const captcha = await this.captchas.checkCaptcha(input.captchaUuid, input.captchaAnswer);
     if (!captcha.ok) return captcha;
 
-    if (await this.users.phoneExists(phone)) return fail(RET.DATAEXIST, 'phoneRegistered');
+    // Only after the captcha has passed, so that these answers cannot be farmed cheaply.
+    const purpose = input.purpose ?? 'register';
+    const user = await this.users.findUserByPhone(phone);
+    if (purpose === 'register' && user !== null) return fail(RET.DATAEXIST, 'phoneRegistered');
+    if (purpose !== 'register' && (user === null || user.disabled))
+      return fail(RET.USERERR, 'accountUnknown');
 
     const resend = await this.limits.openWindow(keys.resend(phone), this.settings.resendSeconds);
     if (!resend.allowed) {
@@ -91,9 +106,10 @@ export class SmsCodeService {
       return refusal;
     }
 
-    const code = randomDigits(6);
+    const fixed = this.settings.testPhoneCodes.get(phone);
+    const code = fixed ?? randomDigits(6);
     try {
-      await this.deliver(phone, code);
+      if (fixed === undefined) await this.deliver(phone, code);
     } catch (error) {
       // Nothing is stored and the resend window is given back, so the person may retry at once.
       await this.limits.closeWindow(keys.resend(phone));
@@ -107,12 +123,24 @@ export class SmsCodeService {
     }
 
     const ttlMs = this.settings.ttlSeconds * 1000;
-    await this.store.set(keys.code(phone), this.digester.digest('sms', phone, code), ttlMs);
-    await this.store.delete(keys.attempts(phone));
+    await this.store.set(
+      keys.code(purpose, phone),
+      this.digester.digest(`sms:${purpose}`, phone, code),
+      ttlMs,
+    );
+    await this.store.delete(keys.attempts(purpose, phone));
     await this.store.increment(keys.perHour(phone), 3600 * 1000);
     await this.store.increment(keys.perDay(phone), 24 * 3600 * 1000);
     if (this.settings.keepCodesForTests) await this.store.set(keys.lastForTests(phone), code, ttlMs);
     this.events.smsCode('sent', this.sender.name);
+    await this.audit?.record({
+      action: 'sms_sent',
+      outcome: fixed === undefined ? 'sent' : 'test_number',
+      userId: user?.id ?? null,
+      phone,
+      client: { ip: input.ip, userAgent: input.userAgent },
+      detail: purpose,
+    });
     return ok();
   }
 
@@ -162,8 +190,8 @@ export class SmsCodeService {
    * is counted before it is judged, so however many arrive at once, at most
    * `maxAttempts` are judged; the wrong try that reaches the limit deletes the code.
    */
-  async checkSmsCode(phone: string, code: string): Promise<Result<MatchedSmsCode>> {
-    const codeKey = keys.code(phone);
+  async checkSmsCode(purpose: SmsPurpose, phone: string, code: string): Promise<Result<MatchedSmsCode>> {
+    const codeKey = keys.code(purpose, phone);
     const stored = await this.store.get(codeKey);
     if (stored === null) return fail(RET.NODATA, 'smsCodeExpired');
 
@@ -177,11 +205,14 @@ export class SmsCodeService {
       );
     }
 
-    const { count } = await this.store.increment(keys.attempts(phone), this.settings.ttlSeconds * 1000);
+    const { count } = await this.store.increment(
+      keys.attempts(purpose, phone),
+      this.settings.ttlSeconds * 1000,
+    );
     // Past the limit the code is dead: only a new code resets the count. It is not deleted
     // here, so that a right guess still in flight (counted within the limit) can spend it.
     if (count > this.settings.maxAttempts) return fail(RET.NODATA, 'smsCodeDead');
-    if (!this.digester.matches(stored, 'sms', phone, code.trim())) {
+    if (!this.digester.matches(stored, `sms:${purpose}`, phone, code.trim())) {
       await this.limits.hit(keys.guesses(phone), Number.MAX_SAFE_INTEGER, 3600);
       if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
       return fail(RET.DATAERR, 'smsCodeWrong');

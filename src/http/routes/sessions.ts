@@ -1,27 +1,63 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
+import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk, sendRet } from '../reply.js';
-import { phoneField, requiredString, retReplies } from '../schemas.js';
+import { phoneField, requiredString, retReplies, retReply } from '../schemas.js';
 import { clearSessionCookie, readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface LoginBody {
   phone: string;
-  password: string;
+  password?: string;
+  phone_code?: string;
 }
 
-/** POST /sessions logs in, DELETE /sessions logs out — contract §2. */
+const sessionList = {
+  200: {
+    ...retReply,
+    properties: {
+      ...retReply.properties,
+      sessions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            created_at: { type: 'string' },
+            last_used_at: { type: 'string' },
+            ip: { type: ['string', 'null'] },
+            user_agent: { type: ['string', 'null'] },
+            current: { type: 'boolean' },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/**
+ * POST /sessions logs in (password, or an SMS code sent for `login`); DELETE /sessions
+ * logs out (contract §2), or with `?scope=others` ends every other session; GET /sessions
+ * lists one's sessions and DELETE /sessions/:id ends one of them.
+ */
 export default async function sessionsRoutes(app: FastifyInstance, { services, cookie }: RouteOptions) {
   app.post<{ Body: LoginBody }>(
     '/sessions',
     {
       schema: {
-        summary: 'Log in',
+        summary: 'Log in with a password or an SMS code',
         body: {
           type: 'object',
-          required: ['phone', 'password'],
-          examples: [{ phone: '13812345678', password: 'a long password' }],
-          properties: { phone: phoneField, password: requiredString(1024) },
+          required: ['phone'],
+          examples: [
+            { phone: '13812345678', password: 'a long password' },
+            { phone: '13812345678', phone_code: '003533' },
+          ],
+          properties: {
+            phone: phoneField,
+            password: requiredString(1024),
+            phone_code: requiredString(16, 'An SMS code sent with purpose "login", instead of the password'),
+          },
         },
         response: retReplies(
           { re_code: '0', msg: '登陆成功' },
@@ -32,8 +68,16 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
       },
     },
     async (request, reply) => {
-      const client = { ip: request.ip, userAgent: request.headers['user-agent'] };
-      const result = await services.accounts.logIn(request.body, client);
+      const { phone, password, phone_code: phoneCode } = request.body;
+      if (password === undefined && phoneCode === undefined)
+        return sendRet(reply, RET.PARAMERR, 'credentialMissing');
+      if (password !== undefined && phoneCode !== undefined)
+        return sendRet(reply, RET.PARAMERR, 'passwordOrCode');
+      const client = clientOf(request);
+      const result =
+        password !== undefined
+          ? await services.accounts.logIn({ phone, password }, client)
+          : await services.accounts.logInWithCode({ phone, phoneCode: phoneCode ?? '' }, client);
       if (!result.ok) return sendFailure(reply, result);
       // The id a client presented is never kept: it is destroyed and a new one issued.
       await services.sessions.endSession(readSessionId(request));
@@ -42,15 +86,57 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
     },
   );
 
-  const logOutSchema = {
-    summary: 'Log out',
-    response: retReplies({ re_code: '0', msg: '退出成功' }, { re_code: '4101', msg: '用户未登录' }),
-    security: [{ session: [] }],
-  };
-  app.delete('/sessions', { schema: logOutSchema }, async (request, reply) => {
-    const ended = await services.sessions.endSession(readSessionId(request));
-    if (!ended) return sendRet(reply, RET.SESSIONERR);
-    clearSessionCookie(reply, cookie);
-    return sendOk(reply, 'loggedOut');
-  });
+  app.delete<{ Querystring: { scope?: 'others' } }>(
+    '/sessions',
+    {
+      schema: {
+        summary: 'Log out; with scope=others, end every other session instead',
+        querystring: { type: 'object', properties: { scope: { type: 'string', enum: ['others'] } } },
+        response: retReplies({ re_code: '0', msg: '退出成功' }, { re_code: '4101', msg: '用户未登录' }),
+        security: [{ session: [] }],
+      },
+    },
+    async (request, reply) => {
+      if (request.query.scope === 'others') {
+        const me = await loggedIn(services, cookie, request, reply);
+        if (me === null) return reply;
+        await services.sessions.endSessionsOf(me.user.id, me.sessionId);
+        return sendOk(reply, 'done');
+      }
+      const result = await services.accounts.logOut(readSessionId(request), clientOf(request));
+      if (!result.ok) return sendFailure(reply, result);
+      clearSessionCookie(reply, cookie);
+      return sendOk(reply, 'loggedOut');
+    },
+  );
+
+  app.get(
+    '/sessions',
+    { schema: { summary: "The person's own sessions", response: sessionList, security: [{ session: [] }] } },
+    async (request, reply) => {
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      return sendOk(reply, 'found', {
+        sessions: await services.sessions.listSessions(me.user.id, me.sessionId),
+      });
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/sessions/:id',
+    {
+      schema: {
+        summary: 'End one of the person’s own sessions',
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } },
+        response: retReplies({ re_code: '0', msg: '操作成功' }, { re_code: '4002', msg: '没有这个会话' }),
+        security: [{ session: [] }],
+      },
+    },
+    async (request, reply) => {
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      const ended = await services.sessions.endSessionByHandle(me.user.id, request.params.id);
+      return ended ? sendOk(reply, 'done') : sendRet(reply, RET.NODATA, 'sessionNotFound');
+    },
+  );
 }

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { SMS_PURPOSES, type SmsPurpose } from '../../services/sms-codes.js';
+import { clientOf } from '../current-user.js';
 import { phoneField, requiredString, retReplies } from '../schemas.js';
 import { sendFailure, sendOk } from '../reply.js';
 import type { RouteOptions } from './options.js';
 
 interface Body {
+  purpose?: SmsPurpose;
   phone: string;
   img_code_client: string;
   uuid: string;
@@ -24,6 +27,13 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
             phone: phoneField,
             img_code_client: requiredString(16, 'The text the person read in the captcha'),
             uuid: requiredString(64, 'The uuid the captcha was drawn for'),
+            purpose: {
+              type: 'string',
+              enum: SMS_PURPOSES,
+              default: 'register',
+              description:
+                'register (refused for a registered phone), login or reset (refused for an unknown one)',
+            },
           },
         },
         response: retReplies(
@@ -34,12 +44,15 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
       },
     },
     async (request, reply) => {
-      const { phone, img_code_client: captchaAnswer, uuid: captchaUuid } = request.body;
+      const { phone, img_code_client: captchaAnswer, uuid: captchaUuid, purpose } = request.body;
+      const { ip, userAgent } = clientOf(request);
       const result = await services.smsCodes.sendSmsCode({
         phone,
         captchaAnswer,
         captchaUuid,
-        ip: request.ip,
+        purpose,
+        ip,
+        ...(userAgent === undefined ? {} : { userAgent }),
       });
       return result.ok ? sendOk(reply, 'smsSent') : sendFailure(reply, result);
     },

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { RET } from '../../ret.js';
-import { sendOk, sendRet } from '../reply.js';
+import type { User } from '../../db/user-store.js';
+import { toProfile } from '../../services/accounts.js';
+import { sendFailure, sendOk } from '../reply.js';
 import { retReply } from '../schemas.js';
-import { readSessionId, setSessionCookie } from '../session-cookie.js';
+import { loggedIn } from '../current-user.js';
 import type { RouteOptions } from './options.js';
 
 const nullable = (type: 'string' | 'integer') => ({ type: [type, 'null'] }) as const;
@@ -27,19 +28,85 @@ const userReply = {
   },
 } as const;
 
-/** GET /users — who is logged in (contract §2). */
+/** Beside `user` (whose shape the contract fixes): role, doctor standing, doctor's fields. */
+const account = {
+  type: 'object',
+  properties: {
+    role: { type: 'string', enum: ['user', 'admin'] },
+    expert_status: { type: ['string', 'null'], enum: ['pending', 'approved', 'rejected', null] },
+    major: { type: ['string', 'null'] },
+    grade: { type: ['string', 'null'] },
+  },
+} as const;
+
+const accountOf = (user: User) => ({
+  role: user.role,
+  expert_status: user.expertStatus,
+  major: user.major,
+  grade: user.grade,
+});
+
+interface ProfileBody {
+  name?: string;
+  age?: string;
+  address?: string;
+  major?: string;
+  grade?: string;
+}
+
+/** GET /users — who is logged in (contract §2); PUT /users — edit one's own profile. */
 export default async function usersRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
+  const reply200 = { 200: { ...userReply, properties: { ...userReply.properties, account } } };
   app.get(
     '/users',
-    { schema: { summary: 'The logged-in person', response: { 200: userReply } } },
+    { schema: { summary: 'The logged-in person', response: reply200, security: [{ session: [] }] } },
     async (request, reply) => {
-      const sessionId = readSessionId(request);
-      const session = await services.sessions.resolveSession(sessionId);
-      if (session === null) return sendRet(reply, RET.SESSIONERR);
-      const user = await services.accounts.getProfile(session.userId);
-      if (user === null) return sendRet(reply, RET.SESSIONERR);
-      if (session.renewed && sessionId !== undefined) setSessionCookie(reply, sessionId, cookie);
-      return sendOk(reply, 'found', { user });
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      return sendOk(reply, 'found', { user: toProfile(me.user), account: accountOf(me.user) });
+    },
+  );
+
+  app.put<{ Body: ProfileBody }>(
+    '/users',
+    {
+      schema: {
+        summary: 'Edit one’s profile (major and grade: doctors only)',
+        body: {
+          type: 'object',
+          examples: [
+            { name: '张三', age: '35', address: '北京市海淀区' },
+            { major: '心内科', grade: 'professor' },
+          ],
+          properties: {
+            name: { type: 'string', maxLength: 64 },
+            age: {
+              type: 'string',
+              maxLength: 3,
+              description: 'A whole number 0–150, as a string; empty clears it',
+            },
+            address: { type: 'string', maxLength: 256 },
+            major: { type: 'string', maxLength: 128 },
+            grade: {
+              type: 'string',
+              maxLength: 16,
+              description: 'professor or assprofessor; empty clears it',
+            },
+          },
+        },
+        response: reply200,
+        security: [{ session: [] }],
+      },
+    },
+    async (request, reply) => {
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      const result = await services.profiles.updateProfile(me.user, request.body);
+      if (!result.ok) return sendFailure(reply, result);
+      return sendOk(reply, 'profileUpdated', {
+        user: toProfile(result.value),
+        account: accountOf(result.value),
+      });
     },
   );
 }

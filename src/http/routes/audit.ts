@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { RET } from '../../ret.js';
+import { pageView } from '../../services/profiles.js';
+import { loggedIn } from '../current-user.js';
+import { sendOk, sendRet } from '../reply.js';
+import { retReply } from '../schemas.js';
+import { paging, pagingQuery } from './experts.js';
+import type { RouteOptions } from './options.js';
+
+const entry = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    at: { type: 'string' },
+    user_id: { type: ['integer', 'null'] },
+    phone: { type: ['string', 'null'] },
+    action: { type: 'string' },
+    outcome: { type: 'string' },
+    ip: { type: ['string', 'null'] },
+    user_agent: { type: ['string', 'null'] },
+    detail: { type: ['string', 'null'] },
+  },
+} as const;
+
+/** GET /audit — one's own recent entries; an admin's `?scope=all` lists everyone's. */
+export default async function auditRoutes(app: FastifyInstance, { services, cookie }: RouteOptions) {
+  app.get<{ Querystring: { page?: string; count?: string; scope?: 'all' } }>(
+    '/audit',
+    {
+      schema: {
+        summary: 'The audit log, newest first',
+        querystring: {
+          ...pagingQuery,
+          properties: { ...pagingQuery.properties, scope: { type: 'string', enum: ['all'] } },
+        },
+        response: {
+          200: {
+            ...retReply,
+            properties: {
+              ...retReply.properties,
+              current_page: { type: 'integer' },
+              pages: { type: 'integer' },
+              total: { type: 'integer' },
+              has_next: { type: 'boolean' },
+              data: { type: 'array', items: entry },
+            },
+          },
+        },
+        security: [{ session: [] }],
+      },
+    },
+    async (request, reply) => {
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      const everyone = request.query.scope === 'all';
+      if (everyone && me.user.role !== 'admin') return sendRet(reply, RET.ROLEERR, 'adminsOnly');
+      const { page, count } = paging(request.query);
+      const { total, items } = await services.audit.list(
+        everyone ? null : me.user.id,
+        (page - 1) * count,
+        count,
+      );
+      return sendOk(reply, 'found', pageView(page, count, total, items));
+    },
+  );
+}

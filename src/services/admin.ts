@@ -1,0 +1,59 @@
+import type { User, UserStore } from '../db/user-store.js';
+import { fail, ok, RET, type Result } from '../ret.js';
+import type { AuditService } from './audit.js';
+import type { ClientInfo, SessionService } from './sessions.js';
+
+export type AdminAction = 'approve' | 'reject' | 'disable' | 'enable';
+export const ADMIN_ACTIONS: readonly AdminAction[] = ['approve', 'reject', 'disable', 'enable'];
+
+/** What an admin (or the command line) may do to an account. */
+export class AdminService {
+  constructor(
+    private readonly users: UserStore,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** `actor` null: the operator's command line, trusted. Otherwise the actor must be an admin. */
+  async moderate(
+    actor: User | null,
+    targetId: number,
+    action: AdminAction,
+    client?: ClientInfo,
+  ): Promise<Result<User>> {
+    if (actor !== null && actor.role !== 'admin') return fail(RET.ROLEERR, 'adminsOnly');
+    const target = await this.users.findUserById(targetId);
+    if (target === null) return fail(RET.USERERR, 'accountUnknown');
+    switch (action) {
+      case 'approve':
+      case 'reject':
+        if (target.types !== 'expert') return fail(RET.ROLEERR, 'doctorsOnly');
+        await this.users.setExpertStatus(target.id, action === 'approve' ? 'approved' : 'rejected');
+        break;
+      case 'disable':
+        await this.users.setDisabled(target.id, true);
+        await this.sessions.endSessionsOf(target.id);
+        break;
+      case 'enable':
+        await this.users.setDisabled(target.id, false);
+        break;
+    }
+    await this.audit.record({
+      action: 'admin',
+      outcome: action,
+      userId: actor?.id ?? null,
+      client,
+      detail: `user ${target.id}`,
+    });
+    const after = await this.users.findUserById(target.id);
+    return after === null ? fail(RET.USERERR, 'accountUnknown') : ok(after);
+  }
+
+  async setRole(targetId: number, role: 'user' | 'admin'): Promise<Result<User>> {
+    const target = await this.users.findUserById(targetId);
+    if (target === null) return fail(RET.USERERR, 'accountUnknown');
+    await this.users.setRole(target.id, role);
+    await this.audit.record({ action: 'admin', outcome: `set_role_${role}`, detail: `user ${target.id}` });
+    return ok({ ...target, role });
+  }
+}
