@@ -1,25 +1,146 @@
-import { ConfigError, loadConfig } from './config.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase, failureReason, maskUrl } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { openDatabase } from './db/open-database.js';
+import type { AccountDatabase, User } from './db/user-store.js';
+import { ADMIN_ACTIONS, AdminService, type AdminAction } from './services/admin.js';
+import { AuditService } from './services/audit.js';
+import { maskPhone, PhoneRules } from './services/phone.js';
+import { SessionService } from './services/sessions.js';
 
-const USAGE = `usage: medicine <command> [--json]
+const USAGE = `usage: medicine <command> [arguments] [--json]
 
 commands:
-  migrate    bring the database DATABASE_URL names up to date, and say what was applied`;
+  migrate                              bring the database DATABASE_URL names up to date
+  user list [--page N] [--count N]     accounts, oldest first
+  user show <phone|id>                 one account
+  user approve|reject <phone|id>       vet a doctor
+  user disable|enable <phone|id>       a disabled account cannot log in; its sessions end
+  user set-role <phone|id> user|admin  give or take the admin role
+  audit tail [--count N]               the newest audit entries, everyone's`;
 
-/** The operators' command line (`npx medicine …`, `npm run migrate`). Exit 0 on success, 1 on failure, 2 on misuse. */
+type Print = (line: string) => void;
+
+class UsageError extends Error {}
+
+function option(argv: readonly string[], name: string, fallback: number, max: number): number {
+  const at = argv.indexOf(`--${name}`);
+  if (at === -1) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UsageError(`--${name} takes a whole number from 1 to ${max}`);
+  return value;
+}
+
+/** The words of a command line that are not options or option values. */
+function positionals(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] ?? '';
+    if (word === '--page' || word === '--count') i += 1;
+    else if (!word.startsWith('--')) words.push(word);
+  }
+  return words;
+}
+
+function describeUser(user: User): Record<string, unknown> {
+  return {
+    id: user.id,
+    phone: user.phone,
+    name: user.name,
+    types: user.types,
+    role: user.role,
+    expert_status: user.expertStatus,
+    disabled: user.disabled,
+    major: user.major,
+    grade: user.grade,
+    created_at: new Date(user.createdAt).toISOString(),
+  };
+}
+
+function userLine(user: User): string {
+  const standing = user.types === 'expert' ? `doctor (${user.expertStatus ?? 'pending'})` : 'patient';
+  const flags = [user.role === 'admin' ? 'admin' : '', user.disabled ? 'DISABLED' : '']
+    .filter(Boolean)
+    .join(' ');
+  return `${String(user.id).padStart(6)}  ${user.phone.padEnd(14)}  ${user.name.padEnd(16)}  ${standing.padEnd(20)}  ${flags}`;
+}
+
+async function findUser(db: AccountDatabase, config: Config, key: string | undefined): Promise<User> {
+  if (key === undefined) throw new UsageError('name the account by its phone or its id');
+  const phone = new PhoneRules(config.phoneRegions).normalise(key);
+  const user =
+    phone !== null
+      ? await db.findUserByPhone(phone)
+      : /^\d{1,10}$/.test(key)
+        ? await db.findUserById(Number(key))
+        : null;
+  if (user === null) throw new Error(`no account ${key}`);
+  return user;
+}
+
+async function userCommand(
+  db: AccountDatabase,
+  config: Config,
+  argv: readonly string[],
+  json: boolean,
+  out: Print,
+) {
+  const [, sub, key, value] = positionals(argv);
+  const sessions = new SessionService(db, systemClock, config.sessionTtlSeconds);
+  const audit = new AuditService(db, systemClock, {
+    error: (...args: unknown[]) => console.error(...args),
+  } as never);
+  const admin = new AdminService(db, sessions, audit);
+  if (sub === 'list') {
+    const count = option(argv, 'count', 50, 1000);
+    const page = option(argv, 'page', 1, 1_000_000);
+    const { total, items } = await db.listUsers((page - 1) * count, count);
+    if (json) return out(JSON.stringify({ total, page, count, users: items.map(describeUser) }));
+    out(`${total} accounts; page ${page} of ${Math.max(1, Math.ceil(total / count))}`);
+    for (const user of items) out(userLine(user));
+    return;
+  }
+  const user = await findUser(db, config, key);
+  if (sub === 'show') return out(json ? JSON.stringify(describeUser(user)) : userLine(user));
+  let result;
+  if (ADMIN_ACTIONS.includes(sub as AdminAction))
+    result = await admin.moderate(null, user.id, sub as AdminAction);
+  else if (sub === 'set-role') {
+    if (value !== 'user' && value !== 'admin') throw new UsageError('set-role takes user or admin');
+    result = await admin.setRole(user.id, value);
+  } else throw new UsageError(`unknown user command "${sub ?? ''}"`);
+  if (!result.ok)
+    throw new Error(`refused (${result.code} ${result.message.key}) for ${maskPhone(user.phone)}`);
+  out(json ? JSON.stringify(describeUser(result.value)) : `${sub}: ${userLine(result.value)}`);
+}
+
+async function auditCommand(db: AccountDatabase, argv: readonly string[], json: boolean, out: Print) {
+  if (argv[1] !== 'tail') throw new UsageError(`unknown audit command "${argv[1] ?? ''}"`);
+  const audit = new AuditService(db, systemClock, { error: () => {} } as never);
+  const { items } = await audit.list(null, 0, option(argv, 'count', 20, 1000));
+  if (json) return out(JSON.stringify(items));
+  for (const e of items.reverse()) {
+    out(
+      `${e.at}  ${e.action.padEnd(15)} ${e.outcome.padEnd(16)} user ${String(e.user_id ?? '-').padEnd(6)} ${e.phone ?? ''} ${e.ip ?? ''} ${e.detail ?? ''}`.trimEnd(),
+    );
+  }
+}
+
+/** The operators' command line (`npx medicine …`). Exit 0 on success, 1 on failure, 2 on misuse. */
 export async function runCli(
   argv: readonly string[],
-  out = console.log,
-  err = console.error,
+  out: Print = console.log,
+  err: Print = console.error,
 ): Promise<number> {
   const json = argv.includes('--json');
-  const [command] = argv.filter((a) => !a.startsWith('--'));
+  const command = argv[0];
   if (command === undefined || command === 'help' || argv.includes('--help')) {
     out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -29,28 +150,39 @@ export async function runCli(
     }
     throw error;
   }
-  switch (command) {
-    case 'migrate': {
+  try {
+    if (command === 'migrate') {
+      const db = await connectDatabase(config.databaseUrl);
       try {
-        const db = await connectDatabase(config.databaseUrl);
-        try {
-          const applied = await migrateToLatest(db);
-          const where = maskUrl(config.databaseUrl);
-          if (json) out(JSON.stringify({ database: where, applied }));
-          else if (applied.length === 0) out(`${where}: already up to date`);
-          else out(`${where}: applied ${applied.join(', ')}`);
-          return 0;
-        } finally {
-          await db.destroy();
-        }
+        const applied = await migrateToLatest(db);
+        const where = maskUrl(config.databaseUrl);
+        if (json) out(JSON.stringify({ database: where, applied }));
+        else if (applied.length === 0) out(`${where}: already up to date`);
+        else out(`${where}: applied ${applied.join(', ')}`);
+        return 0;
       } catch (error) {
         err(`medicine: cannot migrate ${maskUrl(config.databaseUrl)}: ${failureReason(error)}`);
         return 1;
+      } finally {
+        await db.destroy();
       }
     }
-    default:
-      err(`medicine: unknown command "${command}"\n${USAGE}`);
+    if (command !== 'user' && command !== 'audit') throw new UsageError(`unknown command "${command}"`);
+    const db = await openDatabase(config);
+    try {
+      if (command === 'user') await userCommand(db, config, argv, json, out);
+      else await auditCommand(db, argv, json, out);
+      return 0;
+    } finally {
+      await db.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`medicine: ${error.message}\n${USAGE}`);
       return 2;
+    }
+    err(`medicine: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }
 

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/open-database.js';
 import { ROOT } from './helpers/server-process.js';
 
 function medicine(args: string[], env: Record<string, string>) {
@@ -49,5 +51,75 @@ describe('npx medicine', () => {
     const run = medicine([], {});
     assert.equal(run.code, 2);
     assert.match(run.stdout, /usage: medicine/);
+  });
+
+  it('user list, show, approve, disable, enable and set-role act on accounts; audit tail shows what they did', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-cli-users-'));
+    try {
+      const env = { DATA_DIR: dir };
+      assert.equal(medicine(['migrate'], env).code, 0);
+      const db = await openDatabase(loadConfig({ DATA_DIR: dir }));
+      const now = Date.now();
+      const session = {
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: now + 3_600_000,
+        ip: null,
+        userAgent: null,
+      };
+      await db.createUser(
+        {
+          phone: '13811112222',
+          passwordHash: 'x',
+          name: '李医生',
+          types: 'expert',
+          createdAt: now,
+          expertStatus: 'pending',
+        },
+        { ...session, idHash: 'a'.repeat(64) },
+      );
+      await db.createUser(
+        { phone: '13811113333', passwordHash: 'x', name: '王女士', types: 'patient', createdAt: now },
+        { ...session, idHash: 'b'.repeat(64) },
+      );
+      await db.close();
+
+      const list = medicine(['user', 'list'], env);
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stdout, /2 accounts/);
+      assert.match(list.stdout, /13811112222 +李医生 +doctor \(pending\)/);
+      const listed = JSON.parse(medicine(['user', 'list', '--json', '--count', '1'], env).stdout);
+      assert.deepEqual([listed.total, listed.users.length], [2, 1]);
+
+      assert.match(medicine(['user', 'approve', '13811112222'], env).stdout, /doctor \(approved\)/);
+      assert.equal(medicine(['user', 'approve', '13811113333'], env).code, 1, 'a patient cannot be approved');
+      const disabled = JSON.parse(medicine(['user', 'disable', '2', '--json'], env).stdout);
+      assert.equal(disabled.disabled, true);
+      const afterDisable = await openDatabase(loadConfig({ DATA_DIR: dir }));
+      assert.equal(
+        await afterDisable.findLiveSession('b'.repeat(64), now),
+        null,
+        'the disabled account’s sessions ended',
+      );
+      await afterDisable.close();
+      assert.equal(JSON.parse(medicine(['user', 'enable', '2', '--json'], env).stdout).disabled, false);
+      assert.equal(
+        JSON.parse(medicine(['user', 'set-role', '13811112222', 'admin', '--json'], env).stdout).role,
+        'admin',
+      );
+      assert.equal(medicine(['user', 'set-role', '1', 'king'], env).code, 2);
+      assert.equal(medicine(['user', 'show', '13899999999'], env).code, 1);
+
+      const tail = medicine(['audit', 'tail'], env);
+      assert.equal(tail.code, 0);
+      const lines = tail.stdout.trim().split('\n');
+      assert.deepEqual(
+        lines.map((line) => line.split(/\s+/)[2]),
+        ['approve', 'disable', 'enable', 'set_role_admin'],
+        tail.stdout,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

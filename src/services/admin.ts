@@ -43,7 +43,7 @@ export class AdminService {
       outcome: action,
       userId: actor?.id ?? null,
       client,
-      detail: `user ${target.id}`,
+      detail: `user ${target.id}${actor === null ? ' via the command line' : ''}`,
     });
     const after = await this.users.findUserById(target.id);
     return after === null ? fail(RET.USERERR, 'accountUnknown') : ok(after);
@@ -53,7 +53,11 @@ export class AdminService {
     const target = await this.users.findUserById(targetId);
     if (target === null) return fail(RET.USERERR, 'accountUnknown');
     await this.users.setRole(target.id, role);
-    await this.audit.record({ action: 'admin', outcome: `set_role_${role}`, detail: `user ${target.id}` });
+    await this.audit.record({
+      action: 'admin',
+      outcome: `set_role_${role}`,
+      detail: `user ${target.id} via the command line`,
+    });
     return ok({ ...target, role });
   }
 }

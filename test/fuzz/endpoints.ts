@@ -5,7 +5,23 @@ import { openKeyValueStore } from '../../src/store/open-store.js';
 import { startTestApp, testConfig } from '../helpers/app.js';
 import { countDatabaseWrites, countStoreWrites } from '../helpers/counting.js';
 
-const PATHS = ['/imageCode', '/smsCode', '/register', '/sessions', '/users', '/test/sms', '/nothing', ''];
+const PATHS = [
+  '/imageCode',
+  '/smsCode',
+  '/register',
+  '/sessions',
+  '/sessions/0123456789abcdef',
+  '/users',
+  '/passwords',
+  '/passwords/reset',
+  '/experts',
+  '/experts/1',
+  '/admin/users/1',
+  '/audit',
+  '/test/sms',
+  '/nothing',
+  '',
+];
 const FIELDS = [
   'phone',
   'img_code_client',
