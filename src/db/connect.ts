@@ -26,6 +26,10 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
     });
     // An idle client that loses its server emits 'error'; the pool replaces it.
     pool.on('error', () => {});
+    // A client handed out just as its server vanished emits 'error' with nobody listening,
+    // which would crash the process (found by test/http/outages.test.ts). The query that
+    // uses it fails on its own, and becomes a DBERR reply, so the event itself can be ignored.
+    pool.on('connect', (client) => client.on('error', () => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config.js';
 import { StorageError } from '../../src/store/key-value-store.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis-store.js';
+import { TcpRelay } from '../helpers/tcp-relay.js';
 import { TimeTravellingRedisStore } from '../helpers/time-travel.js';
 import { keyValueStoreConformance } from './key-value-store.conformance.js';
 
@@ -74,59 +75,6 @@ describe('RedisStore start-up', () => {
     }
   });
 });
-
-/**
- * A TCP relay between a store and the real Redis, so a test can take "Redis" away, bring
- * it back, or make it stop answering, without touching the server other tests share.
- */
-class RedisRelay {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  private stalled = false;
-  port = 0;
-
-  constructor(private readonly upstream: URL) {}
-
-  get url(): string {
-    const url = new URL(this.upstream);
-    url.hostname = '127.0.0.1';
-    url.port = String(this.port);
-    return url.toString();
-  }
-
-  async up(): Promise<void> {
-    const server = net.createServer((client) => {
-      const redis = net.connect(Number(this.upstream.port || 6379), this.upstream.hostname);
-      for (const socket of [client, redis]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.on('data', (chunk) => {
-        if (!this.stalled) redis.write(chunk);
-      });
-      redis.pipe(client);
-      client.on('close', () => redis.destroy());
-      redis.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Redis goes away: listening stops and every open connection is cut. */
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-
-  /** Redis stays connected but stops answering (a stuck or overloaded server). */
-  stall(stalled: boolean): void {
-    this.stalled = stalled;
-  }
-}
 
 if (REDIS_URL !== undefined) {
   keyValueStoreConformance({
@@ -204,7 +152,7 @@ if (REDIS_URL !== undefined) {
     });
 
     it('while Redis is unreachable every command fails at once as a StorageError; back, the store reconnects', async () => {
-      const relay = new RedisRelay(new URL(REDIS_URL));
+      const relay = new TcpRelay(new URL(REDIS_URL));
       await relay.up();
       try {
         const store = await connect(options({ url: relay.url }));
@@ -241,7 +189,7 @@ if (REDIS_URL !== undefined) {
     });
 
     it('a Redis that stops answering turns the command into a StorageError after the command timeout', async () => {
-      const relay = new RedisRelay(new URL(REDIS_URL));
+      const relay = new TcpRelay(new URL(REDIS_URL));
       await relay.up();
       try {
         const store = await connect(options({ url: relay.url, commandTimeoutMs: 300 }));
