@@ -25,3 +25,35 @@ export function retReplies(...examples: { re_code: string; msg: string }[]) {
 }
 
 export const replies = { 200: retReply } as const;
+
+/** A reply in the seed's paging shape, `data` holding items of `item`'s schema. */
+export function pagedReply<T extends object>(item: T) {
+  return {
+    200: {
+      ...retReply,
+      properties: {
+        ...retReply.properties,
+        current_page: { type: 'integer' },
+        pages: { type: 'integer' },
+        total: { type: 'integer' },
+        has_next: { type: 'boolean' },
+        data: { type: 'array', items: item },
+      },
+    },
+  } as const;
+}
+
+/** `page` and `count` of a paged list, as query strings. */
+export const pagingQuery = {
+  type: 'object',
+  properties: {
+    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$', default: '1' },
+    count: { type: 'string', pattern: '^[1-9][0-9]?$', default: '10', description: '1–50' },
+  },
+} as const;
+
+/** `page` and `count` as numbers, count at most 50. */
+export const paging = (query: { page?: string; count?: string }) => ({
+  page: Number(query.page ?? 1),
+  count: Math.min(50, Number(query.count ?? 10)),
+});

@@ -22,6 +22,11 @@ const PAGES: Readonly<Record<string, string>> = {
   '': 'index.html',
   register: 'register.html',
   login: 'login.html',
+  reset: 'reset.html',
+  account: 'account.html',
+  experts: 'experts.html',
+  expert: 'expert.html',
+  admin: 'admin.html',
 };
 
 /** Only the server's own files: Vite emits no inline script or style, and the captcha is an /api image. */

@@ -3,8 +3,7 @@ import { RET } from '../../ret.js';
 import { pageView } from '../../services/profiles.js';
 import { loggedIn } from '../current-user.js';
 import { sendOk, sendRet } from '../reply.js';
-import { retReply } from '../schemas.js';
-import { paging, pagingQuery } from './experts.js';
+import { paging, pagedReply, pagingQuery } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 const entry = {
@@ -33,19 +32,7 @@ export default async function auditRoutes(app: FastifyInstance, { services, cook
           ...pagingQuery,
           properties: { ...pagingQuery.properties, scope: { type: 'string', enum: ['all'] } },
         },
-        response: {
-          200: {
-            ...retReply,
-            properties: {
-              ...retReply.properties,
-              current_page: { type: 'integer' },
-              pages: { type: 'integer' },
-              total: { type: 'integer' },
-              has_next: { type: 'boolean' },
-              data: { type: 'array', items: entry },
-            },
-          },
-        },
+        response: pagedReply(entry),
         security: [{ session: [] }],
       },
     },
