@@ -96,7 +96,14 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   const clock = overrides.clock ?? systemClock;
   const secret = config.secret ?? secretFromFile(config.dataDir);
   const store = overrides.keyValueStore ?? (await openKeyValueStore(config, clock));
-  const database = overrides.database ?? (await openDatabase(config));
+  let database: AccountDatabase;
+  try {
+    database = overrides.database ?? (await openDatabase(config));
+  } catch (error) {
+    // The store is already connected: close it, so a failed build leaves nothing open.
+    if (overrides.keyValueStore === undefined) await store.close();
+    throw error;
+  }
   app.addHook('onClose', async () => {
     if (overrides.keyValueStore === undefined) await store.close();
     if (overrides.database === undefined) await database.close();
