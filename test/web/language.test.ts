@@ -30,7 +30,17 @@ import {
 } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PAGES = ['index.html', 'register.html', 'login.html', '404.html'];
+const PAGES = [
+  'index.html',
+  'register.html',
+  'login.html',
+  '404.html',
+  'reset.html',
+  'account.html',
+  'experts.html',
+  'expert.html',
+  'admin.html',
+];
 const PASSWORD = 'correct horse';
 
 const html = (file: string): string => readFileSync(path.join(ROOT, 'web', file), 'utf8');

@@ -39,8 +39,13 @@ const RET_CODES: ReadonlySet<string> = new Set(Object.values(RET));
 
 export type AccountType = 'patient' | 'expert';
 
+/** What an SMS code is for: a code sent for one purpose is refused for another. */
+export type SmsPurpose = 'register' | 'login' | 'reset';
+
 export interface SmsCodeRequest {
   phone: string;
+  /** 'register' when left out (DATAEXIST for a registered phone); 'login' and 'reset' refuse an unknown or disabled one (USERERR). */
+  purpose?: SmsPurpose;
   /** The text the person read in the captcha. */
   img_code_client: string;
   /** The id the captcha was drawn for. */
@@ -59,6 +64,96 @@ export interface RegisterRequest {
 export interface LoginRequest {
   phone: string;
   password: string;
+}
+
+export interface SmsLoginRequest {
+  phone: string;
+  /** An SMS code sent for the purpose 'login'. */
+  phone_code: string;
+}
+
+export interface PasswordResetRequest {
+  phone: string;
+  /** An SMS code sent for the purpose 'reset'. */
+  phone_code: string;
+  password: string;
+  password2: string;
+}
+
+export interface PasswordChangeRequest {
+  old_password: string;
+  password: string;
+  password2: string;
+}
+
+export type Role = 'user' | 'admin';
+export type ExpertStatus = 'pending' | 'approved' | 'rejected';
+export type Grade = 'professor' | 'assprofessor';
+
+/** What GET /users tells beside `user`: role, a doctor's standing and a doctor's fields. */
+export interface Account {
+  role: Role;
+  /** null for a patient. */
+  expert_status: ExpertStatus | null;
+  major: string | null;
+  grade: string | null;
+}
+
+export interface UserAndAccount {
+  user: User;
+  account: Account;
+}
+
+/** PUT /users: only the fields given change; `age` is digits, '' clears it. major and grade: doctors only. */
+export interface ProfileChanges {
+  name?: string;
+  age?: string;
+  address?: string;
+  major?: string;
+  grade?: Grade | '';
+}
+
+/** One approved doctor, as GET /experts lists them. */
+export interface Expert {
+  user_id: number;
+  name: string;
+  avatar_url: string | null;
+  major: string | null;
+  grade: string | null;
+}
+
+/** The seed's paging shape. */
+export interface PageOf<T> {
+  current_page: number;
+  pages: number;
+  total: number;
+  has_next: boolean;
+  data: T[];
+}
+
+export type AdminAction = 'approve' | 'reject' | 'disable' | 'enable';
+
+export interface SessionInfo {
+  /** A handle for DELETE /sessions/:id, not the session's secret. */
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  /** The session this browser presented. */
+  current: boolean;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  action: string;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+  /** Masked: 138****5678. */
+  phone: string | null;
 }
 
 /** What GET /users tells about the person logged in. */
@@ -143,6 +238,85 @@ export function currentUser(options?: ApiOptions): Promise<ApiResult<User>> {
   return call('GET', '/users', undefined, options, (body) => (isUser(body.user) ? body.user : undefined));
 }
 
+/** GET /users — who is logged in, with their role and doctor's standing; SESSIONERR when nobody is. */
+export function currentAccount(options?: ApiOptions): Promise<ApiResult<UserAndAccount>> {
+  return call('GET', '/users', undefined, options, readUserAndAccount);
+}
+
+/** POST /sessions with an SMS code sent for 'login' — log in without the password. */
+export function logInWithCode(request: SmsLoginRequest, options?: ApiOptions): Promise<ApiResult> {
+  return call('POST', '/sessions', request, options, noValue);
+}
+
+/** POST /passwords/reset — a new password with a 'reset' SMS code; every session of the account ends. */
+export function resetPassword(request: PasswordResetRequest, options?: ApiOptions): Promise<ApiResult> {
+  return call('POST', '/passwords/reset', request, options, noValue);
+}
+
+/** PUT /passwords — change one's password (logged in); every other session ends. */
+export function changePassword(request: PasswordChangeRequest, options?: ApiOptions): Promise<ApiResult> {
+  return call('PUT', '/passwords', request, options, noValue);
+}
+
+/** PUT /users — edit one's profile; the account as it now is. */
+export function updateProfile(
+  changes: ProfileChanges,
+  options?: ApiOptions,
+): Promise<ApiResult<UserAndAccount>> {
+  return call('PUT', '/users', changes, options, readUserAndAccount);
+}
+
+/** GET /experts — approved doctors, a page at a time (page from 1, count 1–50). */
+export function listExperts(
+  page: number,
+  count: number,
+  options?: ApiOptions,
+): Promise<ApiResult<PageOf<Expert>>> {
+  const query = new URLSearchParams({ page: String(page), count: String(count) });
+  return call('GET', `/experts?${query.toString()}`, undefined, options, (body) => readPage(body, isExpert));
+}
+
+/** GET /experts/:id — one approved doctor; NODATA when there is none such. */
+export function getExpert(id: number, options?: ApiOptions): Promise<ApiResult<Expert>> {
+  return call('GET', `/experts/${encodeURIComponent(String(id))}`, undefined, options, (body) =>
+    isExpert(body.expert) ? body.expert : undefined,
+  );
+}
+
+/** PUT /admin/users/:id — approve or reject a doctor, disable or enable an account (admins only). */
+export function moderateUser(id: number, action: AdminAction, options?: ApiOptions): Promise<ApiResult> {
+  return call('PUT', `/admin/users/${encodeURIComponent(String(id))}`, { action }, options, noValue);
+}
+
+/** GET /sessions — the logged-in person's sessions, this browser's marked `current`. */
+export function listSessions(options?: ApiOptions): Promise<ApiResult<SessionInfo[]>> {
+  return call('GET', '/sessions', undefined, options, (body) =>
+    Array.isArray(body.sessions) && body.sessions.every(isSessionInfo) ? body.sessions : undefined,
+  );
+}
+
+/** DELETE /sessions/:id — end one of one's own sessions; NODATA when it is gone already. */
+export function endSession(id: string, options?: ApiOptions): Promise<ApiResult> {
+  return call('DELETE', `/sessions/${encodeURIComponent(id)}`, undefined, options, noValue);
+}
+
+/** DELETE /sessions?scope=others — end every session but this browser's. */
+export function endOtherSessions(options?: ApiOptions): Promise<ApiResult> {
+  return call('DELETE', '/sessions?scope=others', undefined, options, noValue);
+}
+
+/** GET /audit — one's own audit entries, newest first. */
+export function listAudit(
+  page: number,
+  count: number,
+  options?: ApiOptions,
+): Promise<ApiResult<PageOf<AuditEntry>>> {
+  const query = new URLSearchParams({ page: String(page), count: String(count) });
+  return call('GET', `/audit?${query.toString()}`, undefined, options, (body) =>
+    readPage(body, isAuditEntry),
+  );
+}
+
 /** GET /test/sms — test hook (MEDICINE_TEST_HOOKS=1 only): the last SMS code sent to `phone`. */
 export function lastSmsCodeForTests(phone: string, options?: ApiOptions): Promise<ApiResult<string>> {
   const path = `/test/sms?${new URLSearchParams({ phone }).toString()}`;
@@ -157,7 +331,7 @@ type ReadValue<T> = (body: Record<string, unknown>) => T | undefined;
 const noValue: ReadValue<undefined> = () => undefined;
 
 async function call<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: object | undefined,
   options: ApiOptions = {},
@@ -229,6 +403,71 @@ function isUser(value: unknown): value is User {
     typeof user.phone === 'string' &&
     (user.types === 'patient' || user.types === 'expert')
   );
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+const isNullableString = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string';
+
+function isAccount(value: unknown): value is Account {
+  if (!isObject(value)) return false;
+  return (
+    (value.role === 'user' || value.role === 'admin') &&
+    (value.expert_status === null ||
+      value.expert_status === 'pending' ||
+      value.expert_status === 'approved' ||
+      value.expert_status === 'rejected') &&
+    isNullableString(value.major) &&
+    isNullableString(value.grade)
+  );
+}
+
+function readUserAndAccount(body: Record<string, unknown>): UserAndAccount | undefined {
+  return isUser(body.user) && isAccount(body.account)
+    ? { user: body.user, account: body.account }
+    : undefined;
+}
+
+function isExpert(value: unknown): value is Expert {
+  return (
+    isObject(value) &&
+    typeof value.user_id === 'number' &&
+    typeof value.name === 'string' &&
+    isNullableString(value.major) &&
+    isNullableString(value.grade)
+  );
+}
+
+function isSessionInfo(value: unknown): value is SessionInfo {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.last_used_at === 'string' &&
+    typeof value.current === 'boolean' &&
+    isNullableString(value.ip) &&
+    isNullableString(value.user_agent)
+  );
+}
+
+function isAuditEntry(value: unknown): value is AuditEntry {
+  return (
+    isObject(value) &&
+    typeof value.id === 'number' &&
+    typeof value.at === 'string' &&
+    typeof value.action === 'string' &&
+    typeof value.outcome === 'string'
+  );
+}
+
+function readPage<T>(
+  body: Record<string, unknown>,
+  isItem: (value: unknown) => value is T,
+): PageOf<T> | undefined {
+  const { current_page: current, pages, total, has_next: hasNext, data } = body;
+  if (typeof current !== 'number' || typeof pages !== 'number' || typeof total !== 'number') return undefined;
+  if (typeof hasNext !== 'boolean' || !Array.isArray(data) || !data.every(isItem)) return undefined;
+  return { current_page: current, pages, total, has_next: hasNext, data };
 }
 
 /** `Retry-After` is either whole seconds or an HTTP date (RFC 9110 §10.2.3). */

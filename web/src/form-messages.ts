@@ -59,6 +59,12 @@ export class FormMessages<Field extends string> {
       link.textContent = text().offerLogin;
       line.append(text().offerLoginJoin, link);
     }
+    if (notice.offerRegister === true) {
+      const link = document.createElement('a');
+      link.href = '/register';
+      link.textContent = text().offerRegister;
+      line.append(text().offerLoginJoin, link);
+    }
   }
 
   clear(field: Field | 'form'): void {
@@ -81,7 +87,10 @@ export class FormMessages<Field extends string> {
   focus(field: Field | 'form'): void {
     if (field === 'form') return;
     const { control } = this.parts(field);
-    const target = control instanceof HTMLInputElement ? control : control.querySelector('input');
+    const target =
+      control instanceof HTMLInputElement || control instanceof HTMLSelectElement
+        ? control
+        : control.querySelector('input');
     target?.focus();
   }
 

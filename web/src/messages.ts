@@ -20,11 +20,18 @@ export interface Notice<Field extends string> {
   text: string;
   /** The phone is already registered: offer the login page. */
   offerLogin?: boolean;
+  /** No account uses the phone: offer the register page. */
+  offerRegister?: boolean;
 }
 
 export type SmsCodeField = 'phone' | 'captcha' | 'phone_code';
 export type RegisterField = 'phone' | 'captcha' | 'phone_code' | 'password' | 'password2' | 'types';
 export type LoginField = 'phone' | 'password';
+export type SmsLoginField = 'phone' | 'captcha' | 'phone_code';
+export type ResetField = 'phone' | 'captcha' | 'phone_code' | 'password' | 'password2';
+export type ProfileField = 'name' | 'age' | 'address' | 'major' | 'grade';
+export type PasswordChangeField = 'old_password' | 'password' | 'password2';
+export type AdminField = 'user_id';
 
 export interface SmsCodeNotice extends Notice<SmsCodeField> {
   field: SmsCodeField;
@@ -109,6 +116,9 @@ export function smsCodeFailure(result: Refusal | Unreachable, language?: Languag
       return { ...spent, field: 'captcha', text: words.captchaWrong };
     case RET.DATAEXIST:
       return { ...spent, field: 'phone', text: words.phoneRegistered, offerLogin: true };
+    case RET.USERERR:
+      // Purpose 'login' or 'reset': no active account uses the phone.
+      return { ...spent, field: 'phone', text: words.phoneUnknown, offerRegister: true };
     case RET.REQERR:
       if (result.retryAfterSeconds === null) return { ...spent, field: 'phone_code', text: words.refused };
       return { ...wait, field: 'phone_code', text: words.smsTooOften(tryAgain) };
@@ -166,6 +176,8 @@ export function loginFailure(result: Refusal | Unreachable, language?: Language)
       return { field: 'form', text: paramSentence(result.msg, words) };
     case RET.LOGINERR:
       return { field: 'form', text: words.loginFailed };
+    case RET.USERERR:
+      return { field: 'form', text: words.accountDisabled };
     case RET.REQERR:
       return {
         field: 'form',
@@ -175,5 +187,148 @@ export function loginFailure(result: Refusal | Unreachable, language?: Language)
       return { field: 'form', text: words.loginNetworkTooManyFailures(tryAgain) };
     default:
       return { field: 'form', text: words.serverTrouble };
+  }
+}
+
+/** The failures an SMS code itself meets (POST /sessions with a code, POST /passwords/reset). */
+function smsCodeUseFailure(result: Refusal, words: Catalogue): { field: 'phone_code'; text: string } | null {
+  switch (result.code) {
+    case RET.NODATA:
+      return { field: 'phone_code', text: words.smsCodeExpired };
+    case RET.DATAERR:
+      return mentions(result.msg, 'password', '密码')
+        ? null
+        : { field: 'phone_code', text: words.smsCodeWrong };
+    default:
+      return null;
+  }
+}
+
+/** POST /sessions with an SMS code: the code, the phone's lockout, an unknown or disabled account. */
+export function smsLoginFailure(result: Refusal | Unreachable, language?: Language): Notice<SmsLoginField> {
+  const words = text(language);
+  if (result.kind === 'unreachable') return { field: 'form', text: unreachableText(result, language) };
+  const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
+  const codeFailure = smsCodeUseFailure(result, words);
+  if (codeFailure !== null) return codeFailure;
+  switch (result.code) {
+    case RET.PARAMERR:
+      if (mentions(result.msg, 'phone_code', '短信', 'code'))
+        return { field: 'phone_code', text: words.smsCodeMissing };
+      if (mentions(result.msg, ...PHONE_WORDS)) return { field: 'phone', text: words.phoneInvalid };
+      return { field: 'form', text: paramSentence(result.msg, words) };
+    case RET.USERERR:
+      return { field: 'phone', text: words.phoneUnknown, offerRegister: true };
+    case RET.REQERR:
+      if (result.retryAfterSeconds === null) return { field: 'form', text: words.refused };
+      // The wrong-code limit speaks of codes; the login lockout of logins.
+      if (mentions(result.msg, '验证码', 'code'))
+        return { field: 'phone_code', text: words.smsCodeTooManyWrong(tryAgain) };
+      return { field: 'form', text: words.loginTooManyFailures(tryAgain) };
+    case RET.IPERR:
+      return { field: 'form', text: words.loginNetworkTooManyFailures(tryAgain) };
+    default:
+      return { field: 'form', text: words.serverTrouble };
+  }
+}
+
+/** POST /passwords/reset failures. */
+export function resetFailure(result: Refusal | Unreachable, language?: Language): Notice<ResetField> {
+  const words = text(language);
+  if (result.kind === 'unreachable') return { field: 'form', text: unreachableText(result, language) };
+  const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
+  const codeFailure = smsCodeUseFailure(result, words);
+  if (codeFailure !== null) return codeFailure;
+  switch (result.code) {
+    case RET.PARAMERR:
+      if (mentions(result.msg, 'phone_code', '短信'))
+        return { field: 'phone_code', text: words.smsCodeMissing };
+      if (mentions(result.msg, ...PHONE_WORDS)) return { field: 'phone', text: words.phoneInvalid };
+      // The server's length rule, which may be configured otherwise than the page's.
+      if (mentions(result.msg, 'password', '密码')) return { field: 'password', text: result.msg };
+      return { field: 'form', text: paramSentence(result.msg, words) };
+    case RET.DATAERR:
+      return { field: 'password2', text: words.passwordsDiffer };
+    case RET.USERERR:
+      return { field: 'phone', text: words.phoneUnknown, offerRegister: true };
+    case RET.REQERR:
+      if (result.retryAfterSeconds === null) return { field: 'form', text: words.refused };
+      return { field: 'phone_code', text: words.smsCodeTooManyWrong(tryAgain) };
+    case RET.IPERR:
+      return { field: 'form', text: words.networkTooManyRequests(tryAgain) };
+    default:
+      return { field: 'form', text: words.serverTrouble };
+  }
+}
+
+/** What a call of a logged-in page tells when it fails for no field: the session, the network, the server. */
+export function pageFailureText(result: Refusal | Unreachable, language?: Language): string {
+  const words = text(language);
+  if (result.kind === 'unreachable') return unreachableText(result, language);
+  if (result.code === RET.SESSIONERR) return words.needLoginText;
+  if (result.code === RET.REQERR)
+    return result.retryAfterSeconds === null
+      ? words.refused
+      : words.networkTooManyRequests(tryAgainIn(result.retryAfterSeconds, words));
+  return words.serverTrouble;
+}
+
+/** PUT /users failures: the server's rule names the field. */
+export function profileFailure(result: Refusal | Unreachable, language?: Language): Notice<ProfileField> {
+  const words = text(language);
+  if (result.kind === 'refused' && result.code === RET.PARAMERR) {
+    if (mentions(result.msg, 'name', '姓名')) return { field: 'name', text: words.nameTooLong };
+    if (mentions(result.msg, 'age', '年龄')) return { field: 'age', text: words.ageInvalid };
+    if (mentions(result.msg, 'address', '地址')) return { field: 'address', text: words.addressTooLong };
+    if (mentions(result.msg, 'speciality', 'major', '专业'))
+      return { field: 'major', text: words.majorTooLong };
+    if (mentions(result.msg, 'grade', '职称')) return { field: 'grade', text: result.msg };
+    return { field: 'form', text: paramSentence(result.msg, words) };
+  }
+  return { field: 'form', text: pageFailureText(result, language) };
+}
+
+/** PUT /passwords failures: a wrong current password counts toward the login lockout. */
+export function passwordChangeFailure(
+  result: Refusal | Unreachable,
+  language?: Language,
+): Notice<PasswordChangeField> {
+  const words = text(language);
+  if (result.kind === 'unreachable') return { field: 'form', text: unreachableText(result, language) };
+  const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
+  switch (result.code) {
+    case RET.PWDERR:
+      return { field: 'old_password', text: words.oldPasswordWrong };
+    case RET.PARAMERR:
+      if (mentions(result.msg, 'old_password')) return { field: 'old_password', text: words.passwordMissing };
+      if (mentions(result.msg, 'password', '密码')) return { field: 'password', text: result.msg };
+      return { field: 'form', text: paramSentence(result.msg, words) };
+    case RET.DATAERR:
+      return { field: 'password2', text: words.passwordsDiffer };
+    case RET.REQERR:
+      if (result.retryAfterSeconds === null) return { field: 'form', text: words.refused };
+      return { field: 'form', text: words.loginTooManyFailures(tryAgain) };
+    case RET.IPERR:
+      return { field: 'form', text: words.loginNetworkTooManyFailures(tryAgain) };
+    default:
+      return { field: 'form', text: pageFailureText(result, language) };
+  }
+}
+
+/** PUT /admin/users/:id failures. */
+export function adminFailure(result: Refusal | Unreachable, language?: Language): Notice<AdminField> {
+  const words = text(language);
+  if (result.kind === 'unreachable') return { field: 'form', text: unreachableText(result, language) };
+  switch (result.code) {
+    case RET.USERERR:
+      return { field: 'user_id', text: words.userUnknown };
+    case RET.PARAMERR:
+      return { field: 'user_id', text: words.userIdInvalid };
+    case RET.ROLEERR:
+      // Doctors only (the target), or admins only (the person: their role was taken away meanwhile).
+      if (mentions(result.msg, 'doctor', '医生')) return { field: 'user_id', text: words.notADoctor };
+      return { field: 'form', text: words.adminsOnlyText };
+    default:
+      return { field: 'form', text: pageFailureText(result, language) };
   }
 }

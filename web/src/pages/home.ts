@@ -1,4 +1,4 @@
-import { currentUser, logOut, RET, type User } from '../api.js';
+import { currentAccount, logOut, RET, type UserAndAccount } from '../api.js';
 import { byId, markBusy, takeFlash } from '../dom.js';
 import { text } from '../i18n.js';
 import { showText, startLocalization } from '../localize.js';
@@ -20,7 +20,8 @@ function show(view: keyof typeof views): void {
   for (const [name, element] of Object.entries(views)) element.hidden = name !== view;
 }
 
-function showUser(user: User): void {
+function showUser({ user, account }: UserAndAccount): void {
+  byId('admin-link', HTMLAnchorElement).hidden = account.role !== 'admin';
   showText(byId('user-title', HTMLElement), () => text().hello(user.name));
   byId('user-phone', HTMLElement).textContent = user.phone;
   showText(byId('user-type', HTMLElement), () => text()[user.types]);
@@ -29,7 +30,7 @@ function showUser(user: User): void {
 
 async function loadUser(): Promise<void> {
   show('loading');
-  const result = await currentUser();
+  const result = await currentAccount();
   if (result.kind === 'ok') {
     showUser(result.value);
     return;

@@ -1,50 +1,100 @@
-import { logIn } from '../api.js';
-import { byId, markBusy, setFlash } from '../dom.js';
+import { logIn, logInWithCode } from '../api.js';
+import { byId, markBusy, setFlash, takeFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
-import { startLocalization } from '../localize.js';
-import { loginFailure, type LoginField } from '../messages.js';
-import { checkPassword, checkPhone, cleanPhone } from '../validation.js';
+import { showText, startLocalization } from '../localize.js';
+import { loginFailure, smsLoginFailure, type LoginField, type SmsLoginField } from '../messages.js';
+import { SmsCodeSender } from '../sms-sender.js';
+import { checkPassword, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
 
 startLocalization();
+
+type Field = LoginField | SmsLoginField;
 
 const form = byId('login-form', HTMLFormElement);
 const phone = byId('phone', HTMLInputElement);
 const password = byId('password', HTMLInputElement);
+const captcha = byId('captcha', HTMLInputElement);
+const smsCode = byId('phone_code', HTMLInputElement);
+const passwordPart = byId('password-part', HTMLElement);
+const smsPart = byId('sms-part', HTMLElement);
+const modeButton = byId('login-mode', HTMLButtonElement);
 const submitButton = byId('login-submit', HTMLButtonElement);
-const messages = new FormMessages<LoginField>(
+const messages = new FormMessages<Field>(
   form,
-  { phone: 'phone', password: 'password' },
+  { phone: 'phone', password: 'password', captcha: 'captcha', phone_code: 'phone_code' },
   byId('form-error', HTMLElement),
 );
+const sender = new SmsCodeSender<Field>('login', messages);
+
+/** Password (the default) or an SMS code sent for 'login'. */
+let mode: 'password' | 'sms' = 'password';
+
+function useMode(next: 'password' | 'sms'): void {
+  mode = next;
+  passwordPart.hidden = next !== 'password';
+  smsPart.hidden = next !== 'sms';
+  showText(modeButton, () => (mode === 'sms' ? text().passwordLoginSwitch : text().smsLoginSwitch));
+  messages.clearAll();
+  if (next === 'sms' && captcha.getAttribute('data-drawn') === null) {
+    captcha.setAttribute('data-drawn', '');
+    sender.drawCaptcha();
+  }
+}
+
+modeButton.addEventListener('click', () => {
+  useMode(mode === 'password' ? 'sms' : 'password');
+  // What was typed in the phone field stays; the keyboard goes to the next thing to fill in.
+  if (checkPhone(phone.value) !== null) phone.focus();
+  else if (mode === 'sms') captcha.focus();
+  else password.focus();
+});
+
+function checkFields(checks: [Field, () => string | null][]): boolean {
+  const problems = checks.filter(([, check]) => check() !== null);
+  for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
+  const first = problems[0];
+  if (first !== undefined) messages.focus(first[0]);
+  return first === undefined;
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   messages.clearAll();
   const typedPhone = phone.value;
   const typedPassword = password.value;
-  const checks: [LoginField, () => string | null][] = [
-    ['phone', () => checkPhone(typedPhone)],
-    ['password', () => checkPassword(typedPassword)],
-  ];
-  const problems = checks.filter(([, check]) => check() !== null);
-  for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
-  const first = problems[0];
-  if (first !== undefined) {
-    messages.focus(first[0]);
-    return;
-  }
+  const typedCode = smsCode.value;
+  const ready =
+    mode === 'password'
+      ? checkFields([
+          ['phone', () => checkPhone(typedPhone)],
+          ['password', () => checkPassword(typedPassword)],
+        ])
+      : checkFields([
+          ['phone', () => checkPhone(typedPhone)],
+          ['phone_code', () => checkSmsCode(typedCode)],
+        ]);
+  if (!ready) return;
 
   const done = markBusy(submitButton, () => text().loggingIn);
-  const result = await logIn({ phone: cleanPhone(typedPhone), password: typedPassword });
+  const number = cleanPhone(typedPhone);
+  const result =
+    mode === 'password'
+      ? await logIn({ phone: number, password: typedPassword })
+      : await logInWithCode({ phone: number, phone_code: typedCode.replace(/\s/g, '') });
   if (result.kind === 'ok') {
+    sender.countdown.stop();
     setFlash('flashLoggedIn');
     window.location.assign('/');
     return;
   }
   done();
-  const notice = loginFailure(result);
-  messages.show(() => loginFailure(result));
+  const failure = () => (mode === 'password' ? loginFailure(result) : smsLoginFailure(result));
+  const notice = failure();
+  messages.show(failure);
   if (notice.field !== 'form') messages.focus(notice.field);
   else submitButton.focus();
 });
+
+const flash = takeFlash();
+if (flash !== null) showText(byId('status', HTMLElement), flash);

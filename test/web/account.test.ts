@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { currentUser } from '../../web/src/api.js';
+import { sessionCookie } from './flows.js';
+import {
+  buildPagesIfStale,
+  expectError,
+  expectText,
+  launchBrowser,
+  newPhone,
+  openTab,
+  registerThroughPage,
+  startServer,
+  type Server,
+} from './support.js';
+
+const PASSWORD = 'correct horse';
+
+async function logInThroughPage(page: Page, server: Server, phone: string, password: string): Promise<void> {
+  await page.goto(`${server.origin}/login`);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await Promise.all([
+    page.waitForURL(`${server.origin}/`),
+    page.getByRole('button', { name: '登录', exact: true }).click(),
+  ]);
+}
+
+describe('the account page', () => {
+  let server: Server;
+  let browser: Browser;
+  before(async () => {
+    buildPagesIfStale();
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a doctor edits the profile from home; the new name greets them on home; the vetting is pending', async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    const phone = newPhone();
+    await registerThroughPage(page, server, phone, PASSWORD, 'expert');
+    await page.getByRole('link', { name: '我的账号' }).click();
+    await expectText(page.locator('#expert-status'), '待审核', 'vetting status');
+    assert.equal(await page.getByLabel('姓名').inputValue(), phone);
+    await page.getByLabel('姓名').fill('李医生');
+    await page.getByLabel('年龄').fill('200');
+    await page.getByLabel('地址').fill('北京市海淀区');
+    await page.getByLabel('专业科室').fill('心内科');
+    await page.getByLabel('职称').selectOption('professor');
+    await page.getByRole('button', { name: '保存资料' }).click();
+    await expectError(page, '年龄', '年龄须为 0–150 的整数');
+    assert.equal(await page.getByLabel('地址').inputValue(), '北京市海淀区', 'what was typed stays');
+    await page.getByLabel('年龄').fill('45');
+    await page.getByRole('button', { name: '保存资料' }).click();
+    await expectText(page.locator('#profile-saved'), '资料已保存', 'saved');
+    await page.reload();
+    await expectText(page.locator('#expert-status'), '待审核', 'vetting status');
+    assert.equal(await page.getByLabel('专业科室').inputValue(), '心内科');
+    assert.equal(await page.getByLabel('职称').inputValue(), 'professor');
+    assert.equal(await page.getByLabel('年龄').inputValue(), '45');
+    await page.goto(server.origin);
+    await expectText(page.getByRole('heading', { level: 1 }), '你好，李医生', 'the new name on home');
+    assert.deepEqual(tab.problems, []);
+    await tab.close();
+  });
+
+  it('a patient sees no doctor fields', async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient');
+    await page.goto(`${server.origin}/account`);
+    await page.getByLabel('姓名').waitFor();
+    assert.equal(await page.getByLabel('专业科室').isVisible(), false);
+    await tab.close();
+  });
+
+  it('changing the password ends the session of another browser, not this one', async () => {
+    const phone = newPhone();
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await registerThroughPage(page, server, phone, PASSWORD);
+    const other = await openTab(browser);
+    await logInThroughPage(other.page, server, phone, PASSWORD);
+    const otherCookie = await sessionCookie(other.page);
+
+    await page.goto(`${server.origin}/account`);
+    await expectText(page.locator('#sessions'), /本设备/, 'the sessions listed');
+    assert.equal(await page.locator('#sessions li').count(), 2);
+    await page.getByLabel('当前密码').fill('not the password');
+    await page.getByLabel('新密码', { exact: true }).fill('battery staple');
+    await page.getByLabel('确认新密码').fill('battery staple');
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await expectError(page, '当前密码', '当前密码不正确');
+    assert.equal(await page.getByLabel('新密码', { exact: true }).inputValue(), 'battery staple');
+    await page.getByLabel('当前密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await expectText(page.locator('#password-saved'), '密码已修改，其他设备上的登录已全部退出', 'changed');
+    await expectText(page.locator('#sessions'), /^(?!.*退出该设备)/, 'only this device is left');
+    assert.equal(await page.locator('#sessions li').count(), 1);
+
+    const old = await currentUser({ baseUrl: server.apiBase, headers: otherCookie });
+    assert.equal(old.kind === 'refused' && old.code, '4101', 'the other browser is logged out');
+    await other.page.goto(`${server.origin}/account`);
+    await expectText(other.page.getByRole('heading', { level: 2 }), '请先登录', 'other browser');
+    await page.reload();
+    await page.getByLabel('姓名').waitFor();
+    await expectText(page.locator('#audit'), /修改密码 · 成功/, 'the audit shows the change');
+    assert.deepEqual(tab.problems, []);
+    await other.close();
+    await tab.close();
+  });
+
+  it('ends another device from the list, and then all others', async () => {
+    const phone = newPhone();
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await registerThroughPage(page, server, phone, PASSWORD);
+    const second = await openTab(browser);
+    await logInThroughPage(second.page, server, phone, PASSWORD);
+    const third = await openTab(browser);
+    await logInThroughPage(third.page, server, phone, PASSWORD);
+
+    await page.goto(`${server.origin}/account`);
+    await expectText(page.locator('#sessions li').first(), /./, 'sessions');
+    assert.equal(await page.locator('#sessions li').count(), 3);
+    await page.getByRole('button', { name: '退出该设备' }).first().click();
+    await expectText(page.locator('#sessions-status'), '已退出该设备的登录', 'ended');
+    assert.equal(await page.locator('#sessions li').count(), 2);
+    await page.getByRole('button', { name: '退出其他所有设备' }).click();
+    await expectText(page.locator('#sessions-status'), '其他设备上的登录已全部退出', 'all ended');
+    assert.equal(await page.locator('#sessions li').count(), 1);
+    assert.equal(await page.getByRole('button', { name: '退出其他所有设备' }).isVisible(), false);
+    for (const other of [second, third]) {
+      await other.page.goto(`${server.origin}/account`);
+      await expectText(other.page.getByRole('heading', { level: 2 }), '请先登录', 'other browser');
+      await other.close();
+    }
+    assert.deepEqual(tab.problems, []);
+    await tab.close();
+  });
+});

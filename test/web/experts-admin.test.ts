@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { userIdOf } from './flows.js';
+import {
+  buildPagesIfStale,
+  expectError,
+  expectText,
+  launchBrowser,
+  newPhone,
+  openTab,
+  registerThroughPage,
+  startServer,
+  type Server,
+} from './support.js';
+
+const PASSWORD = 'correct horse';
+
+describe('the doctors and admin pages', () => {
+  let server: Server;
+  let browser: Browser;
+  before(async () => {
+    buildPagesIfStale();
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a doctor approved by an admin on the admin page then appears on the doctors page, with paging', async () => {
+    const admin = await openTab(browser);
+    await registerThroughPage(admin.page, server, newPhone(), PASSWORD);
+    await server.app.services.admin.setRole(await userIdOf(admin.page, server), 'admin');
+    const doctorIds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const doctor = await openTab(browser);
+      await registerThroughPage(doctor.page, server, newPhone(), PASSWORD, 'expert');
+      doctorIds.push(await userIdOf(doctor.page, server));
+      await doctor.close();
+    }
+    const { page } = admin;
+    await page.reload();
+    await page.getByRole('link', { name: '管理后台' }).click();
+    await page.getByLabel('用户 ID').waitFor();
+    await page.getByRole('button', { name: '通过审核' }).click();
+    await expectError(page, '用户 ID', '请输入用户 ID');
+    await page.getByLabel('用户 ID').fill('999999');
+    await page.getByRole('button', { name: '通过审核' }).click();
+    await expectError(page, '用户 ID', '没有这个用户');
+    for (const id of doctorIds) {
+      await page.getByLabel('用户 ID').fill(String(id));
+      await page.getByRole('button', { name: '通过审核' }).click();
+      await expectText(page.locator('#admin-result'), `已通过用户 ${id} 的医生资格审核`, 'result');
+    }
+
+    await page.goto(`${server.origin}/experts?count=2`);
+    await expectText(page.locator('#page-of'), '第 1 / 2 页', 'paging');
+    assert.equal(await page.locator('#experts li').count(), 2);
+    assert.equal(await page.getByRole('link', { name: '上一页' }).isVisible(), false);
+    await page.getByRole('link', { name: '下一页' }).click();
+    await expectText(page.locator('#page-of'), '第 2 / 2 page'.replace('page', '页'), 'second page');
+    assert.equal(await page.locator('#experts li').count(), 1);
+    const link = page.locator('#experts a').first();
+    const name = (await link.textContent()) ?? '';
+    await link.click();
+    await expectText(page.getByRole('heading', { level: 1 }), name, 'the doctor’s page');
+    await expectText(page.locator('#expert-grade'), '未填写', 'grade');
+    assert.deepEqual(admin.problems, []);
+    await admin.close();
+  });
+
+  it('an admin disables an account: its session ends and it cannot log in', async () => {
+    const admin = await openTab(browser);
+    await registerThroughPage(admin.page, server, newPhone(), PASSWORD);
+    await server.app.services.admin.setRole(await userIdOf(admin.page, server), 'admin');
+    const victim = await openTab(browser);
+    const phone = newPhone();
+    await registerThroughPage(victim.page, server, phone, PASSWORD);
+    const id = await userIdOf(victim.page, server);
+
+    await admin.page.goto(`${server.origin}/admin`);
+    await admin.page.getByLabel('用户 ID').fill(String(id));
+    await admin.page.getByRole('button', { name: '驳回审核' }).click();
+    await expectError(admin.page, '用户 ID', '该用户不是医生账号，无法审核');
+    await admin.page.getByRole('button', { name: '停用账号' }).click();
+    await expectText(
+      admin.page.locator('#admin-result'),
+      `已停用用户 ${id} 的账号，其所有登录已退出`,
+      'result',
+    );
+
+    await victim.page.reload();
+    await expectText(victim.page.getByRole('heading', { level: 1 }), '欢迎使用 Medicine', 'logged out');
+    await victim.page.goto(`${server.origin}/login`);
+    await victim.page.getByLabel('手机号').fill(phone);
+    await victim.page.getByLabel('密码').fill(PASSWORD);
+    await victim.page.getByRole('button', { name: '登录', exact: true }).click();
+    await expectText(victim.page.getByRole('alert'), '这个账号已被停用，请联系管理员', 'refused');
+
+    await admin.page.getByRole('button', { name: '启用账号' }).click();
+    await expectText(admin.page.locator('#admin-result'), `已启用用户 ${id} 的账号`, 'result');
+    assert.deepEqual(admin.problems, []);
+    await admin.close();
+    await victim.close();
+  });
+
+  it('a non-admin on the admin page is told it is for admins only; a guest is asked to log in', async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await page.goto(`${server.origin}/admin`);
+    await expectText(page.getByRole('heading', { level: 2 }), '请先登录', 'guest');
+    await registerThroughPage(page, server, newPhone(), PASSWORD);
+    assert.equal(await page.getByRole('link', { name: '管理后台' }).isVisible(), false, 'no admin link');
+    await page.goto(`${server.origin}/admin`);
+    await expectText(page.getByRole('heading', { level: 2 }), '仅限管理员', 'forbidden');
+    assert.equal(await page.getByLabel('用户 ID').isVisible(), false);
+    assert.deepEqual(tab.problems, []);
+    await tab.close();
+  });
+});

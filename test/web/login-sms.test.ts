@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { captchaShown, EN, getCode, ZH } from './flows.js';
+import {
+  buildPagesIfStale,
+  captchaDrawnBy,
+  expectError,
+  expectText,
+  focusedLabel,
+  launchBrowser,
+  newPhone,
+  openTab,
+  registerThroughPage,
+  startServer,
+  type Server,
+} from './support.js';
+
+const PASSWORD = 'correct horse';
+const NEW_PASSWORD = 'battery staple';
+
+describe('logging in with an SMS code, and a forgotten password', () => {
+  let server: Server;
+  let browser: Browser;
+  let phone: string;
+  before(async () => {
+    buildPagesIfStale();
+    server = await startServer();
+    browser = await launchBrowser();
+    phone = newPhone();
+    const tab = await openTab(browser);
+    await registerThroughPage(tab.page, server, phone, PASSWORD);
+    await tab.close();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('switches to the SMS code with the keyboard, keeps the phone typed, gets a code and logs in', async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await page.goto(`${server.origin}/login`);
+    await page.getByLabel('手机号').fill(phone);
+    const captcha = await captchaDrawnBy(page, async () => {
+      await page.getByRole('button', { name: '短信验证码登录' }).focus();
+      await page.keyboard.press('Enter');
+    });
+    assert.equal(await focusedLabel(page), '图片验证码', 'the keyboard goes to the captcha');
+    assert.equal(await page.getByLabel('手机号').inputValue(), phone, 'the phone stays');
+    assert.equal(await page.getByLabel('密码', { exact: true }).isVisible(), false);
+    const code = await getCode(page, server, phone, captcha, ZH);
+    await expectText(page.locator('#send-sms'), /^\d+ 秒后重新获取$/, 'the 60 s countdown');
+    await page.getByLabel('短信验证码').fill(code);
+    await Promise.all([
+      page.waitForURL(`${server.origin}/`),
+      page.getByRole('button', { name: '登录', exact: true }).click(),
+    ]);
+    await expectText(page.locator('#status'), '登录成功', 'status');
+    await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'greeting');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expectText(page.locator('#status'), '你已退出登录', 'status');
+    assert.deepEqual(tab.problems, []);
+    await tab.close();
+  });
+
+  it('an unregistered phone is told under the phone field, with a link to register', async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await page.goto(`${server.origin}/login`);
+    const captcha = await captchaDrawnBy(page, () =>
+      page.getByRole('button', { name: '短信验证码登录' }).click(),
+    );
+    await page.getByLabel('手机号').fill(newPhone());
+    await page.getByLabel('图片验证码', { exact: true }).fill(captcha.text);
+    await captchaDrawnBy(page, () => page.getByRole('button', { name: '获取验证码' }).click());
+    await expectError(page, '手机号', /^这个手机号还没有注册，或账号已停用。去注册$/);
+    assert.equal(await page.getByRole('link', { name: '去注册' }).getAttribute('href'), '/register');
+    // A wrong code is said under the code field.
+    await page.getByLabel('短信验证码').fill('000000');
+    await page.getByLabel('手机号').fill(phone);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await expectError(page, '短信验证码', '短信验证码已失效，请重新获取');
+    assert.equal(await page.getByLabel('短信验证码').inputValue(), '000000', 'what was typed stays');
+    await captchaShown(page);
+    assert.deepEqual(tab.problems, []);
+    await tab.close();
+  });
+
+  it('forgot password, in English: reset by SMS code, told so on the login page, then in with the new one', async () => {
+    const tab = await openTab(browser, undefined, { locale: 'en-US' });
+    const { page } = tab;
+    const other = await openTab(browser);
+    await other.page.goto(`${server.origin}/login`);
+    await other.page.getByLabel('手机号').fill(phone);
+    await other.page.getByLabel('密码').fill(PASSWORD);
+    await Promise.all([
+      other.page.waitForURL(`${server.origin}/`),
+      other.page.getByRole('button', { name: '登录', exact: true }).click(),
+    ]);
+
+    await page.goto(`${server.origin}/login`);
+    const captcha = await captchaDrawnBy(page, () =>
+      Promise.all([
+        page.waitForURL(`${server.origin}/reset`),
+        page.getByRole('link', { name: 'Forgot password?' }).click(),
+      ]),
+    );
+    await expectText(page.getByRole('heading', { level: 1 }), 'Reset your password', 'heading');
+    const code = await getCode(page, server, phone, captcha, EN);
+    await page.getByLabel('SMS code').fill(code);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Confirm new password').fill('something else');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await expectError(page, 'Confirm new password', 'The two passwords are not the same');
+    await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    await Promise.all([
+      page.waitForURL(`${server.origin}/login`),
+      page.getByRole('button', { name: 'Reset password' }).click(),
+    ]);
+    await expectText(page.locator('#status'), 'Your password was reset. Log in with the new one', 'status');
+
+    await page.getByLabel('Mobile number').fill(phone);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await expectText(page.getByRole('alert'), 'Wrong mobile number or password', 'the old password is gone');
+    await page.getByLabel('Password').fill(NEW_PASSWORD);
+    await Promise.all([
+      page.waitForURL(`${server.origin}/`),
+      page.getByRole('button', { name: 'Log in', exact: true }).click(),
+    ]);
+    await expectText(page.getByRole('heading', { level: 1 }), `Hello, ${phone}`, 'greeting');
+
+    // The reset ended the session of the other browser.
+    await other.page.reload();
+    await expectText(
+      other.page.getByRole('heading', { level: 1 }),
+      '欢迎使用 Medicine',
+      'the other browser is out',
+    );
+    assert.deepEqual(tab.problems, []);
+    await other.close();
+    await tab.close();
+  });
+});

@@ -1,0 +1,391 @@
+import {
+  changePassword,
+  endOtherSessions,
+  endSession,
+  listAudit,
+  listSessions,
+  RET,
+  updateProfile,
+  type Account,
+  type AuditEntry,
+  type Grade,
+  type ProfileChanges,
+  type SessionInfo,
+  type User,
+  type UserAndAccount,
+} from '../api.js';
+import { byId, markBusy } from '../dom.js';
+import { FormMessages } from '../form-messages.js';
+import { GuardedPage } from '../guarded.js';
+import { text } from '../i18n.js';
+import { currentLanguage } from '../language.js';
+import { onLanguageChange, showText, startLocalization } from '../localize.js';
+import {
+  pageFailureText,
+  passwordChangeFailure,
+  profileFailure,
+  type PasswordChangeField,
+  type ProfileField,
+} from '../messages.js';
+import { checkNewPassword, checkPassword, checkPasswordAgain } from '../validation.js';
+
+startLocalization();
+
+const page = new GuardedPage(['account'], showAccount);
+
+// The profile.
+const profileForm = byId('profile-form', HTMLFormElement);
+const name = byId('name', HTMLInputElement);
+const age = byId('age', HTMLInputElement);
+const address = byId('address', HTMLInputElement);
+const major = byId('major', HTMLInputElement);
+const grade = byId('grade', HTMLSelectElement);
+const doctorPart = byId('doctor-part', HTMLFieldSetElement);
+const profileSaved = byId('profile-saved', HTMLElement);
+const profileSubmit = byId('profile-submit', HTMLButtonElement);
+const profileMessages = new FormMessages<ProfileField>(
+  profileForm,
+  { name: 'name', age: 'age', address: 'address', major: 'major', grade: 'grade' },
+  byId('profile-form-error', HTMLElement),
+);
+
+// The password.
+const passwordForm = byId('password-form', HTMLFormElement);
+const oldPassword = byId('old_password', HTMLInputElement);
+const password = byId('password', HTMLInputElement);
+const password2 = byId('password2', HTMLInputElement);
+const passwordSaved = byId('password-saved', HTMLElement);
+const passwordSubmit = byId('password-submit', HTMLButtonElement);
+const passwordMessages = new FormMessages<PasswordChangeField>(
+  passwordForm,
+  { old_password: 'old_password', password: 'password', password2: 'password2' },
+  byId('password-form-error', HTMLElement),
+);
+
+// Sessions and audit.
+const sessionsList = byId('sessions', HTMLUListElement);
+const sessionsStatus = byId('sessions-status', HTMLElement);
+const sessionsError = byId('sessions-error', HTMLElement);
+const endOthersButton = byId('end-others', HTMLButtonElement);
+const auditList = byId('audit', HTMLOListElement);
+const auditError = byId('audit-error', HTMLElement);
+
+let isDoctor = false;
+let sessions: SessionInfo[] = [];
+let audit: AuditEntry[] = [];
+
+const STATUS_WORDS = {
+  pending: 'statusPending',
+  approved: 'statusApproved',
+  rejected: 'statusRejected',
+} as const;
+
+function fillProfile(user: User, account: Account): void {
+  name.value = user.name;
+  age.value = user.age === null ? '' : String(user.age);
+  address.value = user.address ?? '';
+  byId('user-phone', HTMLElement).textContent = user.phone;
+  byId('user-id', HTMLElement).textContent = String(user.user_id);
+  showText(byId('user-type', HTMLElement), () => text()[user.types]);
+  isDoctor = user.types === 'expert';
+  doctorPart.hidden = !isDoctor;
+  if (isDoctor) {
+    major.value = account.major ?? '';
+    grade.value = account.grade === 'professor' || account.grade === 'assprofessor' ? account.grade : '';
+    const status = account.expert_status ?? 'pending';
+    const badge = byId('expert-status', HTMLElement);
+    badge.dataset.status = status;
+    showText(badge, () => text()[STATUS_WORDS[status]]);
+  }
+}
+
+function showAccount({ user, account }: UserAndAccount): void {
+  fillProfile(user, account);
+  page.show('account');
+  void loadSessions();
+  void loadAudit();
+}
+
+/** A session refused the call: another device ended this one meanwhile. */
+function endedHere(result: { kind: string; code?: string }): boolean {
+  if (result.kind === 'refused' && result.code === RET.SESSIONERR) {
+    page.loggedOut();
+    return true;
+  }
+  return false;
+}
+
+// —— Profile ——
+
+function checkProfile(): [ProfileField, () => string | null][] {
+  const typed = { name: name.value, age: age.value.trim(), address: address.value, major: major.value };
+  const checks: [ProfileField, () => string | null][] = [
+    [
+      'name',
+      () =>
+        typed.name.trim() === ''
+          ? text().nameMissing
+          : [...typed.name.trim()].length > 32
+            ? text().nameTooLong
+            : null,
+    ],
+    [
+      'age',
+      () =>
+        typed.age === '' || (/^\d{1,3}$/.test(typed.age) && Number(typed.age) <= 150)
+          ? null
+          : text().ageInvalid,
+    ],
+    ['address', () => ([...typed.address].length > 128 ? text().addressTooLong : null)],
+  ];
+  if (isDoctor) checks.push(['major', () => ([...typed.major].length > 64 ? text().majorTooLong : null)]);
+  return checks;
+}
+
+profileForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  profileMessages.clearAll();
+  showText(profileSaved, null);
+  const problems = checkProfile().filter(([, check]) => check() !== null);
+  for (const [field, check] of problems) profileMessages.show(() => ({ field, text: check() ?? '' }));
+  const first = problems[0];
+  if (first !== undefined) {
+    profileMessages.focus(first[0]);
+    return;
+  }
+  const changes: ProfileChanges = {
+    name: name.value.trim(),
+    age: age.value.trim(),
+    address: address.value.trim(),
+  };
+  if (isDoctor) {
+    changes.major = major.value.trim();
+    changes.grade = grade.value as Grade | '';
+  }
+  const done = markBusy(profileSubmit, () => text().saving);
+  const result = await updateProfile(changes);
+  done();
+  if (result.kind === 'ok') {
+    fillProfile(result.value.user, result.value.account);
+    showText(profileSaved, () => text().profileSaved);
+    void loadAudit();
+    return;
+  }
+  if (endedHere(result)) return;
+  const notice = profileFailure(result);
+  profileMessages.show(() => profileFailure(result));
+  if (notice.field !== 'form') profileMessages.focus(notice.field);
+  else profileSubmit.focus();
+});
+
+// —— Password ——
+
+passwordForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  passwordMessages.clearAll();
+  showText(passwordSaved, null);
+  const typed = { old: oldPassword.value, password: password.value, password2: password2.value };
+  const checks: [PasswordChangeField, () => string | null][] = [
+    ['old_password', () => checkPassword(typed.old)],
+    ['password', () => checkNewPassword(typed.password)],
+    ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
+  ];
+  const problems = checks.filter(([, check]) => check() !== null);
+  for (const [field, check] of problems) passwordMessages.show(() => ({ field, text: check() ?? '' }));
+  const first = problems[0];
+  if (first !== undefined) {
+    passwordMessages.focus(first[0]);
+    return;
+  }
+  const done = markBusy(passwordSubmit, () => text().changingPassword);
+  const result = await changePassword({
+    old_password: typed.old,
+    password: typed.password,
+    password2: typed.password2,
+  });
+  done();
+  if (result.kind === 'ok') {
+    passwordForm.reset();
+    showText(passwordSaved, () => text().passwordChanged);
+    void loadSessions();
+    void loadAudit();
+    return;
+  }
+  if (endedHere(result)) return;
+  const notice = passwordChangeFailure(result);
+  passwordMessages.show(() => passwordChangeFailure(result));
+  if (notice.field !== 'form') passwordMessages.focus(notice.field);
+  else passwordSubmit.focus();
+});
+
+// —— Sessions ——
+
+/** "Chrome · Linux" from a user agent; the whole string when neither is recognised. */
+function deviceName(userAgent: string | null): string {
+  if (userAgent === null || userAgent.trim() === '') return text().unknownDevice;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrome\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : null;
+  const system = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad/.test(userAgent)
+      ? 'iOS'
+      : /Windows/.test(userAgent)
+        ? 'Windows'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null;
+  if (browser === null && system === null) return userAgent;
+  return [browser, system].filter((part) => part !== null).join(' · ');
+}
+
+function when(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+function line(className: string, ...parts: (string | Node)[]): HTMLParagraphElement {
+  const element = document.createElement('p');
+  element.className = className;
+  element.append(...parts);
+  return element;
+}
+
+function renderSessions(): void {
+  const words = text();
+  sessionsList.replaceChildren(
+    ...sessions.map((session) => {
+      const item = document.createElement('li');
+      item.className = 'item';
+      item.dataset.current = String(session.current);
+      const device = line('item-title', deviceName(session.user_agent));
+      if (session.current) {
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.textContent = words.thisDevice;
+        device.append(' ', badge);
+      }
+      item.append(
+        device,
+        line('item-meta', words.labelled(words.sessionIp, session.ip ?? '—')),
+        line('item-meta', words.labelled(words.sessionLastUsed, when(session.last_used_at))),
+      );
+      if (!session.current) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'button secondary small';
+        showText(button, () => text().endSession);
+        button.addEventListener('click', () => void end(session, button));
+        item.append(button);
+      }
+      return item;
+    }),
+  );
+  endOthersButton.hidden = !sessions.some((session) => !session.current);
+}
+
+async function loadSessions(): Promise<void> {
+  const result = await listSessions();
+  if (result.kind === 'ok') {
+    sessions = result.value;
+    showText(sessionsError, null);
+    renderSessions();
+    return;
+  }
+  if (endedHere(result)) return;
+  showText(sessionsError, () => pageFailureText(result));
+}
+
+async function end(session: SessionInfo, button: HTMLButtonElement): Promise<void> {
+  showText(sessionsStatus, null);
+  showText(sessionsError, null);
+  markBusy(button, () => text().endingSession);
+  const result = await endSession(session.id);
+  // NODATA: it had ended already, which is what the person wanted.
+  if (result.kind === 'ok' || (result.kind === 'refused' && result.code === RET.NODATA)) {
+    await loadSessions();
+    showText(sessionsStatus, () => text().sessionEnded);
+    byId('sessions-title', HTMLElement).focus();
+    return;
+  }
+  if (endedHere(result)) return;
+  renderSessions();
+  showText(sessionsError, () => pageFailureText(result));
+}
+
+endOthersButton.addEventListener('click', async () => {
+  showText(sessionsStatus, null);
+  showText(sessionsError, null);
+  const done = markBusy(endOthersButton, () => text().endingSession);
+  const result = await endOtherSessions();
+  done();
+  if (result.kind === 'ok') {
+    await loadSessions();
+    showText(sessionsStatus, () => text().othersEnded);
+    byId('sessions-title', HTMLElement).focus();
+    return;
+  }
+  if (endedHere(result)) return;
+  showText(sessionsError, () => pageFailureText(result));
+});
+
+// —— Audit ——
+
+const AUDIT_COUNT = 10;
+
+function renderAudit(): void {
+  const words = text();
+  if (audit.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'item muted';
+    empty.textContent = words.auditEmpty;
+    auditList.replaceChildren(empty);
+    return;
+  }
+  auditList.replaceChildren(
+    ...audit.map((entry) => {
+      const item = document.createElement('li');
+      item.className = 'item';
+      const time = document.createElement('time');
+      time.dateTime = entry.at;
+      time.textContent = when(entry.at);
+      item.append(
+        line('item-title', `${words.auditAction(entry.action)} · ${words.auditOutcome(entry.outcome)}`),
+        line('item-meta', time),
+        line(
+          'item-meta',
+          `${words.labelled(words.sessionIp, entry.ip ?? '—')} · ${deviceName(entry.user_agent)}`,
+        ),
+      );
+      return item;
+    }),
+  );
+}
+
+async function loadAudit(): Promise<void> {
+  const result = await listAudit(1, AUDIT_COUNT);
+  if (result.kind === 'ok') {
+    audit = result.value.data;
+    showText(auditError, null);
+    renderAudit();
+    return;
+  }
+  if (endedHere(result)) return;
+  showText(auditError, () => pageFailureText(result));
+}
+
+onLanguageChange(() => {
+  renderSessions();
+  renderAudit();
+});
+
+void page.load();

@@ -1,0 +1,38 @@
+import { getExpert, RET } from '../api.js';
+import { byId } from '../dom.js';
+import { gradeText } from '../grades.js';
+import { text } from '../i18n.js';
+import { showText, startLocalization } from '../localize.js';
+import { pageFailureText } from '../messages.js';
+
+startLocalization();
+
+const heading = byId('expert-name', HTMLElement);
+const status = byId('expert-status', HTMLElement);
+const details = byId('expert-details', HTMLElement);
+
+async function load(): Promise<void> {
+  const id = new URLSearchParams(window.location.search).get('id') ?? '';
+  if (!/^[1-9]\d{0,9}$/.test(id)) {
+    showText(status, () => text().expertNotFound);
+    return;
+  }
+  const result = await getExpert(Number(id));
+  if (result.kind === 'ok') {
+    const expert = result.value;
+    heading.textContent = expert.name;
+    document.title = `${expert.name} - ${text().brand}`;
+    showText(byId('expert-major', HTMLElement), () => expert.major ?? text().notFilled);
+    showText(byId('expert-grade', HTMLElement), () => gradeText(expert.grade, text()));
+    showText(status, null);
+    details.hidden = false;
+    return;
+  }
+  if (result.kind === 'refused' && result.code === RET.NODATA) {
+    showText(status, () => text().expertNotFound);
+    return;
+  }
+  showText(status, () => pageFailureText(result));
+}
+
+void load();

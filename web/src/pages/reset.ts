@@ -1,0 +1,74 @@
+import { resetPassword } from '../api.js';
+import { byId, markBusy, setFlash } from '../dom.js';
+import { FormMessages } from '../form-messages.js';
+import { text } from '../i18n.js';
+import { startLocalization } from '../localize.js';
+import { resetFailure, type ResetField } from '../messages.js';
+import { SmsCodeSender } from '../sms-sender.js';
+import { checkNewPassword, checkPasswordAgain, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
+
+startLocalization();
+
+const form = byId('reset-form', HTMLFormElement);
+const phone = byId('phone', HTMLInputElement);
+const smsCode = byId('phone_code', HTMLInputElement);
+const password = byId('password', HTMLInputElement);
+const password2 = byId('password2', HTMLInputElement);
+const submitButton = byId('reset-submit', HTMLButtonElement);
+const messages = new FormMessages<ResetField>(
+  form,
+  {
+    phone: 'phone',
+    captcha: 'captcha',
+    phone_code: 'phone_code',
+    password: 'password',
+    password2: 'password2',
+  },
+  byId('form-error', HTMLElement),
+);
+const sender = new SmsCodeSender<ResetField>('reset', messages);
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  messages.clearAll();
+  const typed = {
+    phone: phone.value,
+    phone_code: smsCode.value,
+    password: password.value,
+    password2: password2.value,
+  };
+  const checks: [ResetField, () => string | null][] = [
+    ['phone', () => checkPhone(typed.phone)],
+    ['phone_code', () => checkSmsCode(typed.phone_code)],
+    ['password', () => checkNewPassword(typed.password)],
+    ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
+  ];
+  const problems = checks.filter(([, check]) => check() !== null);
+  for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
+  const first = problems[0];
+  if (first !== undefined) {
+    messages.focus(first[0]);
+    return;
+  }
+
+  const done = markBusy(submitButton, () => text().resetting);
+  const result = await resetPassword({
+    phone: cleanPhone(typed.phone),
+    phone_code: typed.phone_code.replace(/\s/g, ''),
+    password: typed.password,
+    password2: typed.password2,
+  });
+  if (result.kind === 'ok') {
+    sender.countdown.stop();
+    setFlash('flashPasswordReset');
+    window.location.assign('/login');
+    return;
+  }
+  done();
+  const notice = resetFailure(result);
+  messages.show(() => resetFailure(result));
+  if (notice.field !== 'form') messages.focus(notice.field);
+  else submitButton.focus();
+});
+
+sender.drawCaptcha();
