@@ -38,12 +38,13 @@ export class AdminService {
         await this.users.setDisabled(target.id, false);
         break;
     }
+    // Filed under the account acted on, so its owner sees what was done to it.
     await this.audit.record({
       action: 'admin',
       outcome: action,
-      userId: actor?.id ?? null,
+      userId: target.id,
       client,
-      detail: `user ${target.id}${actor === null ? ' via the command line' : ''}`,
+      detail: actor === null ? 'by the command line' : `by admin ${actor.id}`,
     });
     const after = await this.users.findUserById(target.id);
     return after === null ? fail(RET.USERERR, 'accountUnknown') : ok(after);
@@ -56,7 +57,8 @@ export class AdminService {
     await this.audit.record({
       action: 'admin',
       outcome: `set_role_${role}`,
-      detail: `user ${target.id} via the command line`,
+      userId: target.id,
+      detail: 'by the command line',
     });
     return ok({ ...target, role });
   }

@@ -216,7 +216,11 @@ describe('account features', () => {
       const admin = await registerAccount(t.app, newPhone(), PASSWORD);
       const adminId = (assertRet(await whoAmI(t.app, admin), '0').user as { user_id: number }).user_id;
       await t.app.services.admin.setRole(adminId, 'admin');
-      assertRet(await call(t, 'PUT', `/admin/users/${id}`, admin, { action: 'disable' }), '0');
+      const disabled = assertRet(
+        await call(t, 'PUT', `/admin/users/${id}`, admin, { action: 'disable' }),
+        '0',
+      );
+      assert.equal((disabled.user as { disabled: boolean }).disabled, true);
       assertRet(await whoAmI(t.app, session), '4101');
       assertRet(await post(t.app, '/sessions', { phone, password: PASSWORD }), '4104');
       assertRet(await call(t, 'PUT', `/admin/users/${id}`, admin, { action: 'enable' }), '0');

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ADMIN_ACTIONS, type AdminAction } from '../../services/admin.js';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { retReplies } from '../schemas.js';
+import { retReplies, retReply } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 /** PUT /admin/users/:id — an admin approves or rejects a doctor, or disables or enables an account. */
@@ -19,10 +19,28 @@ export default async function adminRoutes(app: FastifyInstance, { services, cook
           examples: [{ action: 'approve' }],
           properties: { action: { type: 'string', enum: ADMIN_ACTIONS } },
         },
-        response: retReplies(
-          { re_code: '0', msg: '操作成功' },
-          { re_code: '4105', msg: '仅管理员可以进行此操作' },
-        ),
+        response: {
+          200: {
+            ...retReplies(
+              { re_code: '0', msg: '操作成功' },
+              { re_code: '4105', msg: '仅管理员可以进行此操作' },
+            )[200],
+            properties: {
+              ...retReply.properties,
+              user: {
+                type: 'object',
+                properties: {
+                  user_id: { type: 'integer' },
+                  name: { type: 'string' },
+                  types: { type: 'string' },
+                  role: { type: 'string' },
+                  expert_status: { type: ['string', 'null'] },
+                  disabled: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
         security: [{ session: [] }],
       },
     },
@@ -35,7 +53,18 @@ export default async function adminRoutes(app: FastifyInstance, { services, cook
         request.body.action,
         clientOf(request),
       );
-      return result.ok ? sendOk(reply, 'done') : sendFailure(reply, result);
+      if (!result.ok) return sendFailure(reply, result);
+      const user = result.value;
+      return sendOk(reply, 'done', {
+        user: {
+          user_id: user.id,
+          name: user.name,
+          types: user.types,
+          role: user.role,
+          expert_status: user.expertStatus,
+          disabled: user.disabled,
+        },
+      });
     },
   );
 }
