@@ -9,6 +9,9 @@ export const phoneField = requiredString(
   'Mainland-China mobile number, 11 digits (^1[3-9]\\d{9}$); a leading +86 or 86 is accepted',
 );
 
+/** A password as sent: bounded here; its length rule is the service's, with a message that says it. */
+export const passwordField = requiredString(1024);
+
 /** Every reply: `re_code` from the RET table and a sentence. */
 export const retReply = {
   type: 'object',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { phoneField, requiredString, retReplies } from '../schemas.js';
+import { passwordField, phoneField, requiredString, retReplies } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 interface ResetBody {
@@ -38,8 +38,8 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
           properties: {
             phone: phoneField,
             phone_code: requiredString(16),
-            password: requiredString(1024),
-            password2: requiredString(1024),
+            password: passwordField,
+            password2: passwordField,
           },
         },
         response: retReplies(
@@ -70,9 +70,9 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
             { old_password: 'a long password', password: 'a new password', password2: 'a new password' },
           ],
           properties: {
-            old_password: requiredString(1024),
-            password: requiredString(1024),
-            password2: requiredString(1024),
+            old_password: passwordField,
+            password: passwordField,
+            password2: passwordField,
           },
         },
         response: retReplies({ re_code: '0', msg: '密码修改成功' }, { re_code: '4106', msg: '原密码错误' }),

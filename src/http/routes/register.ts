@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountType } from '../../db/user-store.js';
 import { ACCOUNT_TYPES } from '../../services/accounts.js';
+import { clientOf } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
 import { phoneField, requiredString, retReplies } from '../schemas.js';
 import { readSessionId, setSessionCookie } from '../session-cookie.js';
@@ -56,7 +57,7 @@ export default async function registerRoute(app: FastifyInstance, { services, co
     },
     async (request, reply) => {
       const { phone, phone_code: phoneCode, password, password2, types } = request.body;
-      const client = { ip: request.ip, userAgent: request.headers['user-agent'] };
+      const client = clientOf(request);
       const result = await services.accounts.registerAccount(
         { phone, phoneCode, password, password2, types },
         client,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk, sendRet } from '../reply.js';
-import { phoneField, requiredString, retReplies, retReply } from '../schemas.js';
+import { passwordField, phoneField, requiredString, retReplies, retReply } from '../schemas.js';
 import { clearSessionCookie, readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
@@ -55,7 +55,7 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
           ],
           properties: {
             phone: phoneField,
-            password: requiredString(1024),
+            password: passwordField,
             phone_code: requiredString(16, 'An SMS code sent with purpose "login", instead of the password'),
           },
         },
