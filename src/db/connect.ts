@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Opens the database that `url` names: `sqlite:<file>`, `sqlite::memory:`, `postgres://…` or `mysql://…`. */
@@ -14,7 +15,7 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { default: pg } = await import('pg');
@@ -43,6 +44,40 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
     return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   }
   throw new Error('DATABASE_URL must start with sqlite:, postgres:// or mysql://');
+}
+
+/** How many distinct SQL texts keep their prepared statement (the app has a few dozen). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, which costs more than running a
+ * point lookup; this keeps the most recently used statements prepared. Safe because the
+ * driver runs one statement at a time per connection and never holds one open between
+ * queries (no streaming here), and SQLite re-prepares a statement by itself after a
+ * schema change.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          // Least recently used first: Map keeps insertion order, and a hit re-inserts.
+          statements.delete(statements.keys().next().value as string);
+        }
+      } else {
+        statements.delete(sql);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /** The URL with any password replaced, fit for an error message or a log line. */
