@@ -25,7 +25,6 @@ import sessionsRoutes from './http/routes/sessions.js';
 import smsCodeRoute from './http/routes/sms-code.js';
 import testHookRoutes from './http/routes/test-hooks.js';
 import usersRoute from './http/routes/users.js';
-import { requestScopedLogger } from './http/request-logger.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import { Argon2Hasher } from './passwords/argon2-hasher.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
@@ -110,7 +109,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   });
 
   const metrics = new PrometheusMetrics();
-  const log = requestScopedLogger(app);
+  // For work outside any request; routes hand services the request's own logger (clientOf).
+  const log = app.log;
   const audit = new AuditService(database, clock, log);
   const phones = new PhoneRules(config.phoneRegions);
   const digester = new CodeDigester(secret);

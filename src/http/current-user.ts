@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../db/user-store.js';
 import { RET } from '../ret.js';
 import type { Services } from '../services/index.js';
+import type { ClientInfo } from '../services/sessions.js';
 import { sendRet } from './reply.js';
 import { readSessionId, setSessionCookie, type CookieSettings } from './session-cookie.js';
 
@@ -31,6 +32,7 @@ export async function loggedIn(
   return { user, sessionId };
 }
 
-export function clientOf(request: FastifyRequest): { ip: string; userAgent: string | undefined } {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] };
+/** Who is asking, with the request's logger, for the services. */
+export function clientOf(request: FastifyRequest): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'], log: request.log };
 }

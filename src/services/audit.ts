@@ -54,7 +54,7 @@ export class AuditService {
     try {
       await this.store.appendAudit(entry);
     } catch (error) {
-      this.logger.error(
+      (event.client?.log ?? this.logger).error(
         { err: error, audit: { action: entry.action, outcome: entry.outcome } },
         'audit write failed',
       );

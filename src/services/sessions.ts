@@ -1,10 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { NewSession, SessionStore } from '../db/user-store.js';
+import type { ServiceLogger } from './logger.js';
 import { newSessionId, sha256Hex } from './secrets.js';
 
 export interface ClientInfo {
   ip: string;
   userAgent: string | undefined;
+  /** The logger of the request being served, so that a service's lines carry its id. */
+  log?: ServiceLogger;
 }
 
 export interface NewSessionToken {

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { UserStore } from '../db/user-store.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import { SmsError, type SmsSender } from '../sms/sms-sender.js';
@@ -7,8 +6,10 @@ import type { CaptchaService } from './captcha.js';
 import type { AuditService } from './audit.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
 import { maskPhone, type PhoneRules } from './phone.js';
+import type { ServiceLogger } from './logger.js';
 import type { RateLimits } from './rate-limits.js';
 import type { CodeDigester } from './secrets.js';
+import type { ClientInfo } from './sessions.js';
 import { randomDigits } from './secrets.js';
 
 export interface SmsCodeSettings {
@@ -36,10 +37,8 @@ export const SMS_PURPOSES: readonly SmsPurpose[] = ['register', 'login', 'reset'
 export interface SendSmsCodeInput {
   phone: string;
   purpose?: SmsPurpose;
-  userAgent?: string;
   captchaUuid: string;
   captchaAnswer: string;
-  ip: string;
 }
 
 /** A code that matched; `consume` spends it, and only one caller ever gets `true`. */
@@ -70,13 +69,14 @@ export class SmsCodeService {
     private readonly sender: SmsSender,
     private readonly digester: CodeDigester,
     private readonly settings: SmsCodeSettings,
-    private readonly logger: Pick<Logger, 'warn' | 'info' | 'error'>,
+    private readonly logger: ServiceLogger,
     private readonly audit?: AuditService,
     private readonly events: AuthEvents = ignoreEvents,
   ) {}
 
   /** Contract §3 POST /smsCode, steps 1–8 in order. */
-  async sendSmsCode(input: SendSmsCodeInput): Promise<Result> {
+  async sendSmsCode(input: SendSmsCodeInput, client: ClientInfo): Promise<Result> {
+    const log = client.log ?? this.logger;
     const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
 
@@ -99,7 +99,7 @@ export class SmsCodeService {
         resend.retryAfterSeconds,
       );
     }
-    const refusal = await this.checkQuotas(phone, input.ip);
+    const refusal = await this.checkQuotas(phone, client.ip, log);
     if (refusal !== null) {
       await this.limits.closeWindow(keys.resend(phone));
       this.events.smsCode('refused', this.sender.name);
@@ -109,12 +109,12 @@ export class SmsCodeService {
     const fixed = this.settings.testPhoneCodes.get(phone);
     const code = fixed ?? randomDigits(6);
     try {
-      if (fixed === undefined) await this.deliver(phone, code);
+      if (fixed === undefined) await this.deliver(phone, code, log);
     } catch (error) {
       // Nothing is stored and the resend window is given back, so the person may retry at once.
       await this.limits.closeWindow(keys.resend(phone));
       const providerCode = error instanceof SmsError ? error.providerCode : undefined;
-      this.logger.warn(
+      log.warn(
         { sms: { provider: this.sender.name, to: maskPhone(phone), providerCode }, err: describe(error) },
         'SMS provider failed',
       );
@@ -138,14 +138,14 @@ export class SmsCodeService {
       outcome: fixed === undefined ? 'sent' : 'test_number',
       userId: user?.id ?? null,
       phone,
-      client: { ip: input.ip, userAgent: input.userAgent },
+      client,
       detail: purpose,
     });
     return ok();
   }
 
   /** The quotas of issue #5 beyond the resend window, cheapest and most specific first. */
-  private async checkQuotas(phone: string, ip: string): Promise<Result | null> {
+  private async checkQuotas(phone: string, ip: string, log: ServiceLogger): Promise<Result | null> {
     const hourly = await this.limits.reached(keys.perHour(phone), this.settings.perPhonePerHour);
     if (!hourly.allowed) {
       return fail(RET.REQERR, 'smsHourlyQuota', hourly.retryAfterSeconds);
@@ -159,7 +159,7 @@ export class SmsCodeService {
     const global = await this.limits.hit(keys.global(), this.settings.globalPerHour, 3600);
     if (!global.allowed) {
       // Loud on purpose: a deployment-wide stop is either an attack (SMS pumping) or a budget to raise.
-      this.logger.error(
+      log.error(
         { quota: 'SMS_GLOBAL_PER_HOUR', limit: this.settings.globalPerHour },
         'global SMS budget exhausted: no SMS will be sent until the window ends',
       );
@@ -168,7 +168,7 @@ export class SmsCodeService {
     return null;
   }
 
-  private async deliver(phone: string, code: string): Promise<void> {
+  private async deliver(phone: string, code: string, log: ServiceLogger): Promise<void> {
     const ttlMinutes = Math.ceil(this.settings.ttlSeconds / 60);
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -179,7 +179,7 @@ export class SmsCodeService {
       }, this.settings.sendTimeoutMs);
     });
     try {
-      await Promise.race([this.sender.sendCode(phone, code, ttlMinutes, controller.signal), timedOut]);
+      await Promise.race([this.sender.sendCode(phone, code, ttlMinutes, controller.signal, log), timedOut]);
     } finally {
       clearTimeout(timer);
     }

@@ -14,9 +14,15 @@ export class ConsoleSmsSender implements SmsSender {
     private readonly revealCode = true,
   ) {}
 
-  async sendCode(phone: string, code: string, ttlMinutes: number): Promise<void> {
+  async sendCode(
+    phone: string,
+    code: string,
+    ttlMinutes: number,
+    _signal?: AbortSignal,
+    log: Pick<Logger, 'info'> = this.logger,
+  ): Promise<void> {
     const shown = this.revealCode ? code : '[withheld in production]';
-    this.logger.info(
+    log.info(
       { sms: { provider: this.name, to: maskPhone(phone) } },
       `【Medicine】您的验证码是 ${shown}，${ttlMinutes} 分钟内有效。`,
     );

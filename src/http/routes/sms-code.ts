@@ -45,15 +45,10 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
     },
     async (request, reply) => {
       const { phone, img_code_client: captchaAnswer, uuid: captchaUuid, purpose } = request.body;
-      const { ip, userAgent } = clientOf(request);
-      const result = await services.smsCodes.sendSmsCode({
-        phone,
-        captchaAnswer,
-        captchaUuid,
-        purpose,
-        ip,
-        ...(userAgent === undefined ? {} : { userAgent }),
-      });
+      const result = await services.smsCodes.sendSmsCode(
+        { phone, captchaAnswer, captchaUuid, purpose },
+        clientOf(request),
+      );
       return result.ok ? sendOk(reply, 'smsSent') : sendFailure(reply, result);
     },
   );
