@@ -324,6 +324,20 @@ export class SqlStore implements AccountDatabase {
     });
   }
 
+  findLiveSessionUser(idHash: string, now: number): Promise<{ lastUsedAt: number; user: User } | null> {
+    return this.run('find session', async () => {
+      const row = await this.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select('sessions.last_used_at as session_last_used_at')
+        .where('sessions.id_hash', '=', idHash)
+        .where('sessions.expires_at', '>', now)
+        .executeTakeFirst();
+      return row ? { lastUsedAt: Number(row.session_last_used_at), user: toUser(row) } : null;
+    });
+  }
+
   touchSession(idHash: string, lastUsedAt: number, expiresAt: number): Promise<void> {
     return this.run('renew session', async () => {
       await this.db

@@ -23,13 +23,12 @@ export async function loggedIn(
 ): Promise<LoggedIn | null> {
   const sessionId = readSessionId(request);
   const session = await services.sessions.resolveSession(sessionId);
-  const user = session === null ? null : await services.accounts.getUser(session.userId);
-  if (session === null || user === null || user.disabled || sessionId === undefined) {
+  if (session === null || session.user.disabled || sessionId === undefined) {
     sendRet(reply, RET.SESSIONERR);
     return null;
   }
   if (session.renewed) setSessionCookie(reply, sessionId, cookie);
-  return { user, sessionId };
+  return { user: session.user, sessionId };
 }
 
 /** Who is asking, with the request's logger, for the services. */

@@ -310,10 +310,6 @@ export class AccountService {
     if (input.password !== input.password2) return fail(RET.DATAERR, 'passwordsDiffer');
     return ok();
   }
-
-  async getUser(userId: number): Promise<User | null> {
-    return this.users.findUserById(userId);
-  }
 }
 
 /** The contract's `user` object of GET /users. */

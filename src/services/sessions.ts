@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { NewSession, SessionStore } from '../db/user-store.js';
+import type { NewSession, SessionStore, User } from '../db/user-store.js';
 import type { ServiceLogger } from './logger.js';
 import { newSessionId, sha256Hex } from './secrets.js';
 
@@ -18,6 +18,8 @@ export interface NewSessionToken {
 
 export interface LiveSession {
   userId: number;
+  /** The account the session belongs to, as it is now (it may have been disabled). */
+  user: User;
   /** True when the expiry moved forward, so the cookie should be sent again. */
   renewed: boolean;
 }
@@ -77,11 +79,12 @@ export class SessionService {
     if (id === undefined || id === '' || id.length > 128) return null;
     const idHash = sha256Hex(id);
     const now = this.clock.now();
-    const session = await this.store.findLiveSession(idHash, now);
+    const session = await this.store.findLiveSessionUser(idHash, now);
     if (session === null) return null;
-    if (now - session.lastUsedAt < RENEW_EVERY_MS) return { userId: session.userId, renewed: false };
+    const { user } = session;
+    if (now - session.lastUsedAt < RENEW_EVERY_MS) return { userId: user.id, user, renewed: false };
     await this.store.touchSession(idHash, now, now + this.ttlMs);
-    return { userId: session.userId, renewed: true };
+    return { userId: user.id, user, renewed: true };
   }
 
   /** Destroys the session on the server; says whether there was one. */

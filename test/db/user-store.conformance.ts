@@ -162,6 +162,17 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
       assert.equal(await db.findLiveSession(session.idHash, NOW + HOUR), null);
     });
 
+    it('findLiveSessionUser gives a live session its user as stored now, and nothing once it expired', async () => {
+      const first = newSession({ expiresAt: NOW + 1000, lastUsedAt: NOW - 5 });
+      const user = await db.createUser(newUser(), first);
+      assert.ok(user);
+      await db.setDisabled(user.id, true);
+      const found = await db.findLiveSessionUser(first.idHash, NOW);
+      assert.deepEqual(found, { lastUsedAt: NOW - 5, user: { ...user, disabled: true } });
+      assert.equal(await db.findLiveSessionUser(first.idHash, NOW + 1000), null);
+      assert.equal(await db.findLiveSessionUser(idHash(), NOW), null);
+    });
+
     it('touchSession renews a session: last use and expiry move, the rest stays', async () => {
       const first = newSession({ expiresAt: NOW + 1000 });
       const user = await db.createUser(newUser(), first);
