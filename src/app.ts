@@ -27,6 +27,7 @@ import testHookRoutes from './http/routes/test-hooks.js';
 import usersRoute from './http/routes/users.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import { Argon2Hasher } from './passwords/argon2-hasher.js';
+import { LimitedHasher } from './passwords/limited-hasher.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { secretFromFile } from './secret-file.js';
 import { AccountService } from './services/accounts.js';
@@ -157,7 +158,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     database,
     smsCodes,
     sessions,
-    overrides.passwordHasher ?? new Argon2Hasher(),
+    overrides.passwordHasher ?? new LimitedHasher(new Argon2Hasher(), config.hashConcurrency),
     limits,
     clock,
     {

@@ -62,6 +62,11 @@ export interface Config {
   readonly testPhoneCodes: ReadonlyMap<string, string>;
   /** Worker processes on this machine (`WORKERS`, `auto` = one per core); more than one needs Redis. */
   readonly workers: number;
+  /**
+   * Password hashes computed at once by one process (`HASH_CONCURRENCY`, `auto` = the cores
+   * divided among the workers): more would only make each slower and starve the event loop.
+   */
+  readonly hashConcurrency: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
   readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
@@ -317,6 +322,14 @@ function workers(env: Env): number {
   return integer(env, 'WORKERS', 1, 1, 256);
 }
 
+function hashConcurrency(env: Env, processes: number): number {
+  const raw = env.HASH_CONCURRENCY?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'auto') {
+    return Math.max(1, Math.floor(os.availableParallelism() / processes));
+  }
+  return integer(env, 'HASH_CONCURRENCY', 1, 1, 64);
+}
+
 function phoneRegions(env: Env): readonly string[] {
   const regions = (env.PHONE_REGIONS ?? 'CN')
     .split(',')
@@ -414,6 +427,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     phoneRegions: phoneRegions(env),
     workers: workers(env),
+    hashConcurrency: hashConcurrency(env, workers(env)),
     testPhoneCodes: testPhoneCodes(env, production),
     redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
     redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),

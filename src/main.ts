@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
 /** The longest a SIGTERM waits for requests in flight. */
@@ -21,6 +20,9 @@ function readConfig(): Config {
 
 /** One server process: build, listen, and on SIGTERM/SIGINT drain in-flight requests before exit. */
 async function serve(config: Config): Promise<void> {
+  // Loaded here, not at the top: a WORKERS primary only forks and never serves, so it
+  // need not load (and keep in memory) the whole app before its workers can start.
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(config).catch((error: unknown) =>
     fail(`could not start: ${error instanceof Error ? error.message : String(error)}`),
   );

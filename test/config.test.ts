@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -21,6 +22,17 @@ describe('configuration', () => {
     assert.equal(config.testHooks, false);
     assert.equal(config.cookieSecure, false);
     assert.equal(config.bodyLimitBytes, 16 * 1024);
+  });
+
+  it('hashes as many passwords at once as each process has cores, unless HASH_CONCURRENCY says otherwise', () => {
+    const cores = os.availableParallelism();
+    assert.equal(loadConfig({}).hashConcurrency, cores);
+    assert.equal(loadConfig({ HASH_CONCURRENCY: 'auto' }).hashConcurrency, cores);
+    const shared = loadConfig({ WORKERS: String(cores * 2), REDIS_URL: 'redis://127.0.0.1:6379' });
+    assert.equal(shared.hashConcurrency, 1, 'never less than one');
+    assert.equal(loadConfig({ HASH_CONCURRENCY: '3' }).hashConcurrency, 3);
+    assert.throws(() => loadConfig({ HASH_CONCURRENCY: '0' }), /HASH_CONCURRENCY/);
+    assert.throws(() => loadConfig({ HASH_CONCURRENCY: 'many' }), /HASH_CONCURRENCY/);
   });
 
   it('is frozen', () => {
