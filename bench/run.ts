@@ -2,6 +2,7 @@
 // measures every scenario after a warm-up for a fixed time, and prints one table with the
 // ratios to two floors measured in the same run (bare Fastify, argon2id alone). Raw results
 // go to bench/results/<profile>-<time>.json. See bench/README.md.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,8 @@ interface Settings {
   threads: number;
   probeRate: number;
   smsRateGuess: number;
+  /** Extra server settings (`--env KEY=VALUE`), to measure a knob. */
+  serverEnv: Record<string, string>;
 }
 
 const USAGE = `npm run bench -- [options]
@@ -62,7 +65,8 @@ const USAGE = `npm run bench -- [options]
   --pg-url URL                PostgreSQL to create the run's database in (BENCH_PG_URL; postgres://postgres@127.0.0.1:5432/postgres)
   --redis-url URL             Redis (BENCH_REDIS_URL; redis://127.0.0.1:6379)
   --threads N                 wrk threads (default: nproc)
-  --probe-rate N              GET /users per second during the login storm (default 100)`;
+  --probe-rate N              GET /users per second during the login storm (default 100)
+  --env KEY=VALUE             a server setting for every server of the run (repeatable), e.g. --env HASH_CONCURRENCY=4`;
 
 function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const { values } = parseArgs({
@@ -86,6 +90,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
       threads: { type: 'string' },
       'probe-rate': { type: 'string' },
       'sms-rate-guess': { type: 'string' },
+      env: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -143,6 +148,13 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     threads: number(values.threads, os.availableParallelism(), '--threads', 1),
     probeRate: number(values['probe-rate'], 100, '--probe-rate', 1),
     smsRateGuess: number(values['sms-rate-guess'], 4000, '--sms-rate-guess', 100),
+    serverEnv: Object.fromEntries(
+      (values.env ?? []).map((pair) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+        if (!match?.[1]) throw new Error(`--env takes KEY=VALUE, got "${pair}"`);
+        return [match[1], match[2] ?? ''];
+      }),
+    ),
   };
 }
 
@@ -154,6 +166,11 @@ const stamp = started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').rep
 const runId = `${settings.profile}-${stamp}`;
 const resultsDir = path.join(ROOT, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
+// What `npm start` runs: the compiled server, built from the working tree now.
+const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-server.mjs')], {
+  stdio: 'inherit',
+});
+if (built.status !== 0) throw new Error('scripts/build-server.mjs failed');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-bench-'));
 const machineBefore: MachineInfo = machineInfo();
 const timing: Timing = {
@@ -166,7 +183,7 @@ const environment: Environment =
   settings.profile === 'pg-redis'
     ? pgRedisEnvironment({ adminUrl: settings.pgUrl, redisUrl: settings.redisUrl, workers: settings.workers })
     : sqliteEnvironment(workDir);
-const baseEnv = serverEnv(settings.logLevel);
+const baseEnv = { ...serverEnv(settings.logLevel), ...settings.serverEnv };
 if (settings.profile === 'pg-redis') countAsStorage(['postgres', 'redis-server']);
 const profileDir = path.join(resultsDir, `${runId}-profiles`);
 
@@ -189,6 +206,9 @@ function logRow(row: Row): void {
   rows.push(row);
 }
 
+/** The service as `npm start` runs it: compiled to dist/ (built once at the start of the run). */
+const SERVICE = 'dist/main.js';
+
 async function start(
   label: string,
   script: string,
@@ -200,7 +220,7 @@ async function start(
     script,
     env,
     logFile: path.join(resultsDir, `${runId}-${label}.log`),
-    readyPath: script === 'src/main.ts' ? '/healthz' : '/bare',
+    readyPath: script === SERVICE ? '/healthz' : '/bare',
     nodeOptions,
   });
   running.add(server);
@@ -240,7 +260,7 @@ async function withService<T>(group: string, work: (server: RunningServer) => Pr
   const env = { ...baseEnv, ...mainData.env };
   if (!settings.cpuProf) {
     if (sharedService === undefined) {
-      sharedService = await start('service', 'src/main.ts', env);
+      sharedService = await start('service', SERVICE, env);
       const count = await settle(sharedService);
       processCounts.push(count);
       startups.push({ label: 'service', ms: sharedService.startupMs, fresh: false });
@@ -251,7 +271,7 @@ async function withService<T>(group: string, work: (server: RunningServer) => Pr
     return work(sharedService);
   }
   const before = new Set(fs.existsSync(profileDir) ? fs.readdirSync(profileDir) : []);
-  const server = await start(`service-${group}`, 'src/main.ts', env, { profile: true });
+  const server = await start(`service-${group}`, SERVICE, env, { profile: true });
   processCounts.push(await settle(server));
   try {
     return await work(server);
@@ -281,7 +301,7 @@ async function startupGroup(): Promise<void> {
   const data = await environment.prepare('startup', 0);
   const env = { ...baseEnv, ...data.env };
   for (let i = 0; i < 4; i++) {
-    const server = await start('startup', 'src/main.ts', env);
+    const server = await start('startup', SERVICE, env);
     startups.push({
       label: i === 0 ? 'fresh database' : `restart ${i}`,
       ms: server.startupMs,
@@ -445,7 +465,7 @@ async function growthGroup(): Promise<void> {
   );
   for (let round = 1; round <= settings.growthRounds; round++) {
     for (const { label, accounts, data } of sizes) {
-      const server = await start(`growth-${label}`, 'src/main.ts', { ...baseEnv, ...data.env });
+      const server = await start(`growth-${label}`, SERVICE, { ...baseEnv, ...data.env });
       try {
         await settle(server);
         const cookies = await sessionFile(server.origin, accounts, 64, workDir);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,6 +98,34 @@ describe('the server process on embedded defaults', () => {
       assert.equal((await jsonOf(logout)).re_code, '0');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('compiled as `npm start` runs it (dist/main.js), serves captchas, pages and the API', async () => {
+    // Built into a folder of its own beside src/, so that a dist/ being used is left alone.
+    const outDir = path.join(ROOT, `dist-test-${process.pid}`);
+    try {
+      const build = spawnSync(process.execPath, ['scripts/build-server.mjs', '--out-dir', outDir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      assert.equal(build.status, 0, build.stderr);
+      assert.equal(fs.existsSync(path.join(outDir, 'src')), false, 'no TypeScript left behind');
+      const server = await startServerProcess(env, path.join(outDir, 'main.js'));
+      try {
+        const image = await fetch(`${server.api}/imageCode?uuid=compiled-test`);
+        assert.equal(image.headers.get('content-type'), 'image/jpeg', 'the font was found from dist/');
+        assert.ok((await image.arrayBuffer()).byteLength > 500);
+        const page = await fetch(server.api.replace('/api/1.0', '/'));
+        assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+        assert.ok([200, 503].includes(page.status), 'the page, or the page saying the pages are not built');
+        const me = await jsonOf(await fetch(`${server.api}/users`));
+        assert.equal(me.re_code, '4101');
+      } finally {
+        assert.equal(await server.stop(), 0);
+      }
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
     }
   });
 

@@ -1,5 +1,6 @@
 // Starting and stopping the servers under test as child processes, as `npm start` runs
-// the service (node --import tsx src/main.ts), with their output going to a log file.
+// the service (node dist/main.js, compiled by scripts/build-server.mjs), with their output
+// going to a log file. A .ts script (the bare-Fastify floor) runs through tsx.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -32,7 +33,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Script relative to the project root: `src/main.ts` or `bench/bare-server.ts`. */
+  /** Script relative to the project root: `dist/main.js` or `bench/bare-server.ts`. */
   script: string;
   env: Record<string, string>;
   logFile: string;
@@ -67,7 +68,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const origin = `http://127.0.0.1:${port}`;
   const log = fs.openSync(options.logFile, 'a');
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', 'tsx', options.script], {
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...loader, options.script], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

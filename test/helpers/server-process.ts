@@ -11,9 +11,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as `npm start` does, on a free port, and waits for its (info-level) listening line. */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * Starts the server on a free port and waits for its (info-level) listening line: the
+ * sources through tsx, or `script`, a compiled `main.js` (what `npm start` runs).
+ */
+export function startServerProcess(env: Record<string, string>, script?: string): Promise<ServerProcess> {
+  const args = script === undefined ? ['--import', 'tsx', 'src/main.ts'] : ['--enable-source-maps', script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
