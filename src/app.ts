@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CanvasCaptchaRenderer } from './captcha/canvas-renderer.js';
+import { ThreadedCaptchaRenderer } from './captcha/threaded-renderer.js';
 import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -109,6 +110,15 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     if (overrides.database === undefined) await database.close();
   });
 
+  const captchaRenderer: CaptchaRenderer =
+    overrides.captchaRenderer ??
+    (config.captchaThreads === 0
+      ? new CanvasCaptchaRenderer()
+      : new ThreadedCaptchaRenderer(config.captchaThreads));
+  if (overrides.captchaRenderer === undefined) {
+    app.addHook('onClose', async () => captchaRenderer.close?.());
+  }
+
   const metrics = new PrometheusMetrics();
   // For work outside any request; routes hand services the request's own logger (clientOf).
   const log = app.log;
@@ -118,7 +128,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   const limits = new RateLimits(store);
   const captchas = new CaptchaService(
     store,
-    overrides.captchaRenderer ?? new CanvasCaptchaRenderer(),
+    captchaRenderer,
     digester,
     limits,
     {

@@ -67,6 +67,8 @@ export interface Config {
    * divided among the workers): more would only make each slower and starve the event loop.
    */
   readonly hashConcurrency: number;
+  /** Worker threads drawing captchas (`CAPTCHA_THREADS`, `auto` = cores per worker; 0 = on the event loop). */
+  readonly captchaThreads: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
   readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
@@ -322,12 +324,13 @@ function workers(env: Env): number {
   return integer(env, 'WORKERS', 1, 1, 256);
 }
 
-function hashConcurrency(env: Env, processes: number): number {
-  const raw = env.HASH_CONCURRENCY?.trim().toLowerCase();
+/** A count of threads for one process: a number, or `auto` (the default): the cores divided among the processes. */
+function perProcess(env: Env, name: string, processes: number, min: number): number {
+  const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '' || raw === 'auto') {
     return Math.max(1, Math.floor(os.availableParallelism() / processes));
   }
-  return integer(env, 'HASH_CONCURRENCY', 1, 1, 64);
+  return integer(env, name, 1, min, 64);
 }
 
 function phoneRegions(env: Env): readonly string[] {
@@ -427,7 +430,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     phoneRegions: phoneRegions(env),
     workers: workers(env),
-    hashConcurrency: hashConcurrency(env, workers(env)),
+    hashConcurrency: perProcess(env, 'HASH_CONCURRENCY', workers(env), 1),
+    captchaThreads: perProcess(env, 'CAPTCHA_THREADS', workers(env), 0),
     testPhoneCodes: testPhoneCodes(env, production),
     redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
     redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),

@@ -35,6 +35,14 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ HASH_CONCURRENCY: 'many' }), /HASH_CONCURRENCY/);
   });
 
+  it('draws captchas on as many threads as each process has cores; CAPTCHA_THREADS=0 draws on the event loop', () => {
+    const cores = os.availableParallelism();
+    assert.equal(loadConfig({}).captchaThreads, cores);
+    assert.equal(loadConfig({ CAPTCHA_THREADS: '0' }).captchaThreads, 0);
+    assert.equal(loadConfig({ CAPTCHA_THREADS: '3' }).captchaThreads, 3);
+    assert.throws(() => loadConfig({ CAPTCHA_THREADS: '-1' }), /CAPTCHA_THREADS/);
+  });
+
   it('is frozen', () => {
     const config = loadConfig({});
     assert.ok(Object.isFrozen(config));

@@ -1,27 +1,9 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import type { CaptchaRenderer } from './captcha-renderer.js';
-
-const FONT_FILE = fileURLToPath(new URL('../../assets/fonts/DejaVuSans-Bold.ttf', import.meta.url));
-const FONT_FAMILY = 'MedicineCaptcha';
-
-let fontRegistered = false;
-function registerFont(): void {
-  if (fontRegistered) return;
-  // The project ships its font, so the picture never depends on what the machine has installed.
-  if (!GlobalFonts.registerFromPath(FONT_FILE, FONT_FAMILY)) {
-    throw new Error(`captcha font could not be loaded from ${path.relative(process.cwd(), FONT_FILE)}`);
-  }
-  fontRegistered = true;
-}
-
-const between = (min: number, max: number): number => min + Math.random() * (max - min);
+import { drawCaptcha } from './draw-captcha.js';
 
 /**
- * Draws with Skia (@napi-rs/canvas): each character in its own colour, size and angle,
- * crossed by curves in the characters' colours so that a curve cannot be told from a
- * stroke by colour alone, on a light background with specks.
+ * Draws each captcha on the calling thread (the event loop): for tests, tools and
+ * `CAPTCHA_THREADS=0`. The server draws on worker threads (ThreadedCaptchaRenderer).
  */
 export class CanvasCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
@@ -30,56 +12,11 @@ export class CanvasCaptchaRenderer implements CaptchaRenderer {
     private readonly width = 120,
     private readonly height = 44,
   ) {
-    registerFont();
+    // Draws once now, so that a missing font stops the start-up rather than a request.
+    drawCaptcha('0000', width, height);
   }
 
   async render(text: string): Promise<Buffer> {
-    const { width, height } = this;
-    const canvas = createCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-
-    const baseHue = between(0, 360);
-    ctx.fillStyle = `hsl(${baseHue}, 40%, 94%)`;
-    ctx.fillRect(0, 0, width, height);
-
-    for (let i = 0; i < 12; i++) {
-      ctx.fillStyle = `hsl(${between(0, 360)}, 40%, ${between(55, 80)}%)`;
-      ctx.fillRect(between(0, width), between(0, height), 2, 2);
-    }
-
-    const inkColours: string[] = [];
-    const step = (width - 16) / text.length;
-    for (let i = 0; i < text.length; i++) {
-      const colour = `hsl(${(baseHue + 120 + between(-60, 60)) % 360}, 65%, ${between(22, 38)}%)`;
-      inkColours.push(colour);
-      ctx.save();
-      ctx.translate(8 + step * i + step / 2 + between(-2, 2), height / 2 + between(-3, 3));
-      ctx.rotate(between(-0.45, 0.45));
-      ctx.font = `${Math.round(between(24, 30))}px ${FONT_FAMILY}`;
-      ctx.fillStyle = colour;
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      ctx.fillText(text[i] ?? '', 0, 0);
-      ctx.restore();
-    }
-
-    for (let i = 0; i < 2; i++) {
-      ctx.strokeStyle = inkColours[i % inkColours.length] ?? '#333';
-      ctx.lineWidth = between(1.5, 2.5);
-      ctx.beginPath();
-      ctx.moveTo(0, between(height * 0.2, height * 0.8));
-      ctx.bezierCurveTo(
-        between(width * 0.2, width * 0.4),
-        between(0, height),
-        between(width * 0.6, width * 0.8),
-        between(0, height),
-        width,
-        between(height * 0.2, height * 0.8),
-      );
-      ctx.stroke();
-    }
-
-    // JPEG at this size is about half of PNG's bytes (~2.2 KB against ~4.5 KB) and just as readable.
-    return canvas.encode('jpeg', 75);
+    return drawCaptcha(text, this.width, this.height);
   }
 }

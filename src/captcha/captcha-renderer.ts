@@ -2,4 +2,6 @@
 export interface CaptchaRenderer {
   readonly contentType: 'image/png' | 'image/jpeg';
   render(text: string): Promise<Buffer>;
+  /** Stops what the renderer started (threads), when the app closes. */
+  close?(): Promise<void>;
 }

@@ -1,0 +1,83 @@
+import { Piscina } from 'piscina';
+import type { DrawTask } from './captcha-worker.js';
+import type { CaptchaRenderer } from './captcha-renderer.js';
+import { drawCaptcha } from './draw-captcha.js';
+
+// The worker runs this module's sibling: captcha-worker.js when compiled (npm start),
+// captcha-worker.ts from the sources (tests, tsx), which worker threads load through the
+// same --import loader as the main thread.
+const WORKER_FILE = new URL(
+  `./captcha-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
+
+/** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
+const IDLE_MS = 30_000;
+/** The most captchas one message to a thread asks for. */
+const MAX_BATCH = 16;
+
+interface Pending {
+  text: string;
+  resolve: (image: Buffer) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Draws captchas on a pool of worker threads (piscina), so that drawing (~0.3 ms of CPU
+ * each) never holds up the event loop and a process uses more than one core for it.
+ * The captchas asked for in the same turn of the event loop go to the threads together,
+ * a batch per thread: handing a thread one captcha at a time cost half as much CPU again
+ * as the drawing itself. Threads start when captchas are asked for and stop after
+ * IDLE_MS without work.
+ */
+export class ThreadedCaptchaRenderer implements CaptchaRenderer {
+  readonly contentType = 'image/jpeg' as const;
+  private readonly pool: Piscina<DrawTask, Uint8Array[]>;
+  private pending: Pending[] = [];
+
+  constructor(
+    private readonly threads: number,
+    private readonly width = 120,
+    private readonly height = 44,
+  ) {
+    // Draws once here, so that a missing font stops the start-up rather than a request.
+    drawCaptcha('0000', width, height);
+    this.pool = new Piscina({
+      filename: WORKER_FILE.href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: IDLE_MS,
+      atomics: 'disabled',
+    });
+  }
+
+  render(text: string): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ text, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const all = this.pending;
+    this.pending = [];
+    // Spread over the threads, so that a burst is drawn on all of them at once.
+    const size = Math.min(MAX_BATCH, Math.ceil(all.length / this.threads));
+    for (let start = 0; start < all.length; start += size) {
+      const batch = all.slice(start, start + size);
+      const task = { texts: batch.map((p) => p.text), width: this.width, height: this.height };
+      this.pool.run(task).then(
+        (images) =>
+          batch.forEach((p, i) => {
+            const image = images[i];
+            if (image === undefined) p.reject(new Error('captcha worker returned too few images'));
+            else p.resolve(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+          }),
+        (error: unknown) => batch.forEach((p) => p.reject(error)),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

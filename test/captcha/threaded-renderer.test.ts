@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { ThreadedCaptchaRenderer } from '../../src/captcha/threaded-renderer.js';
+
+/** Pixels dark enough to be ink (characters and curves), in a decoded captcha. */
+async function inkOf(image: Buffer): Promise<number> {
+  const decoded = await loadImage(image);
+  const canvas = createCanvas(decoded.width, decoded.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(decoded, 0, 0);
+  const { data } = ctx.getImageData(0, 0, decoded.width, decoded.height);
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if ((data[i] ?? 255) + (data[i + 1] ?? 255) + (data[i + 2] ?? 255) < 300) dark += 1;
+  }
+  return dark;
+}
+
+describe('the threaded captcha renderer', () => {
+  const renderer = new ThreadedCaptchaRenderer(2);
+  after(() => renderer.close());
+
+  it('draws 120×44 JPEGs of under 4 KB on its worker threads', async () => {
+    const image = await renderer.render('7KQX');
+    assert.deepEqual([...image.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG signature');
+    assert.ok(image.length < 4096, `${image.length} bytes`);
+    const decoded = await loadImage(image);
+    assert.deepEqual([decoded.width, decoded.height], [120, 44]);
+  });
+
+  it('answers each of many requests at once with the picture of its own text', async () => {
+    // Asked for in one turn, these go to the threads in batches; a mix-up between
+    // requests would show one character where eight were asked for, or the reverse.
+    const texts = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? 'W' : 'WWWWWWWW'));
+    const images = await Promise.all(texts.map((text) => renderer.render(text)));
+    const ink = await Promise.all(images.map(inkOf));
+    for (let i = 0; i < texts.length; i += 2) {
+      assert.ok(
+        (ink[i + 1] ?? 0) > 1.3 * (ink[i] ?? 0),
+        `image ${i}: ${ink[i]} vs ${ink[i + 1]} dark pixels`,
+      );
+    }
+  });
+});
