@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { StorageError } from '../store/key-value-store.js';
+import { compileOnce, slot } from './compiled-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schema.js';
 import type {
@@ -80,9 +81,32 @@ class PhoneTaken extends Error {}
 /** The one SQL adapter: Kysely speaks each dialect, this class speaks the ports. */
 export class SqlStore implements AccountDatabase {
   private readonly dialect: Dialect;
+  // What nearly every request asks, compiled once (see compileOnce).
+  private readonly userByPhone;
+  private readonly phoneTaken;
+  private readonly liveSessionUser;
 
   constructor(private readonly db: Kysely<Database>) {
     this.dialect = dialectOf(db);
+    const anyDb = db as unknown as Kysely<unknown>;
+    this.userByPhone = compileOnce(
+      anyDb,
+      db.selectFrom('users').selectAll().where('phone', '=', slot<string>(0)),
+    );
+    this.phoneTaken = compileOnce(
+      anyDb,
+      db.selectFrom('users').select('id').where('phone', '=', slot<string>(0)),
+    );
+    this.liveSessionUser = compileOnce(
+      anyDb,
+      db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select('sessions.last_used_at as session_last_used_at')
+        .where('sessions.id_hash', '=', slot<string>(0))
+        .where('sessions.expires_at', '>', slot<number>(1)),
+    );
   }
 
   /** Any database failure leaves here as a StorageError (a DBERR reply), never as raw SQL text. */
@@ -97,7 +121,7 @@ export class SqlStore implements AccountDatabase {
 
   findUserByPhone(phone: string): Promise<User | null> {
     return this.run('find user', async () => {
-      const row = await this.db.selectFrom('users').selectAll().where('phone', '=', phone).executeTakeFirst();
+      const [row] = await this.userByPhone([phone]);
       return row ? toUser(row) : null;
     });
   }
@@ -111,12 +135,8 @@ export class SqlStore implements AccountDatabase {
 
   phoneExists(phone: string): Promise<boolean> {
     return this.run('find user', async () => {
-      const row = await this.db
-        .selectFrom('users')
-        .select('id')
-        .where('phone', '=', phone)
-        .executeTakeFirst();
-      return row !== undefined;
+      const rows = await this.phoneTaken([phone]);
+      return rows.length > 0;
     });
   }
 
@@ -326,14 +346,7 @@ export class SqlStore implements AccountDatabase {
 
   findLiveSessionUser(idHash: string, now: number): Promise<{ lastUsedAt: number; user: User } | null> {
     return this.run('find session', async () => {
-      const row = await this.db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('users')
-        .select('sessions.last_used_at as session_last_used_at')
-        .where('sessions.id_hash', '=', idHash)
-        .where('sessions.expires_at', '>', now)
-        .executeTakeFirst();
+      const [row] = await this.liveSessionUser([idHash, now]);
       return row ? { lastUsedAt: Number(row.session_last_used_at), user: toUser(row) } : null;
     });
   }
