@@ -70,6 +70,12 @@ export type App = FastifyInstance;
 
 const API_PREFIX = '/api/1.0';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const API_HEADERS = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+});
 
 /** Wires the configured adapters, services and routes into a Fastify app (not yet listening). */
 export async function buildApp(config: Config, overrides: Overrides = {}): Promise<App> {
@@ -207,14 +213,14 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
 
   // API replies (including 404s for unknown API paths) are data, never pages:
   // nothing may frame, run or cache them.
-  app.addHook('onSend', async (request, reply) => {
+  // (Callback style, as every per-request hook here: an async hook costs a promise per request.)
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
-    if (!request.url.startsWith(API_PREFIX)) return;
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith(API_PREFIX)) {
+      reply.headers(API_HEADERS);
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    }
+    done(null, payload);
   });
 
   const routeOptions: RouteOptions = {

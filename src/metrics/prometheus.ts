@@ -45,8 +45,17 @@ export class PrometheusMetrics implements AuthEvents {
     collectDefaultMetrics({ register: this.registry, prefix: 'medicine_' });
   }
 
+  /** One histogram child per route, method and status, found without hashing labels each time. */
+  private readonly requestSeries = new Map<string, { observe(seconds: number): void }>();
+
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    this.requestSeconds.observe({ route, method, status: String(status) }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = this.requestSeconds.labels({ route, method, status: String(status) });
+      this.requestSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   captchaDrawn(): void {

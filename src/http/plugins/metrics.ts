@@ -11,10 +11,11 @@ async function metricsPlugin(
   app: FastifyInstance,
   { metrics, token }: { metrics: PrometheusMetrics; token: string | undefined },
 ): Promise<void> {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The route's pattern, not the URL, so that ids and query strings do not explode the label set.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   if (token === undefined) return;
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {

@@ -24,11 +24,14 @@ async function originCheck(
   options: { allowedOrigins: readonly string[] },
 ): Promise<void> {
   const allowed = new Set(options.allowedOrigins);
-  app.addHook('onRequest', async (request, reply) => {
-    if (!STATE_CHANGING.has(request.method)) return;
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || sameSite(request, origin, allowed)) return;
-    return sendRet(reply, RET.REQERR, 'crossSiteRefused');
+    if (!STATE_CHANGING.has(request.method) || origin === undefined || sameSite(request, origin, allowed)) {
+      done();
+      return;
+    }
+    // Answering from a hook ends the request here; `done` is not called.
+    sendRet(reply, RET.REQERR, 'crossSiteRefused');
   });
 }
 
