@@ -2,7 +2,6 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { MemoryStore } from './memory-store.js';
-import { RedisStore } from './redis-store.js';
 
 /**
  * The key-value store the configuration names: Redis when `REDIS_URL` is set (reached and
@@ -11,6 +10,8 @@ import { RedisStore } from './redis-store.js';
 export async function openKeyValueStore(config: Config, clock: Clock): Promise<KeyValueStore> {
   if (config.redisUrl !== undefined) {
     // Redis keeps its own time: the injected clock only drives the in-process store.
+    // Loaded only when used, like the database drivers: the embedded defaults never need ioredis.
+    const { RedisStore } = await import('./redis-store.js');
     return RedisStore.connect({
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix,
