@@ -32,10 +32,11 @@ function createClient(options: RedisStoreOptions, common: RedisOptions): Redis |
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
   };
   if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
-    const { keyPrefix, enableOfflineQueue, ...redisOptions } = common;
+    const { keyPrefix, enableOfflineQueue, enableAutoPipelining, ...redisOptions } = common;
     return new Cluster(options.clusterNodes.map(hostAndPort), {
       keyPrefix,
       enableOfflineQueue,
+      enableAutoPipelining,
       lazyConnect: true,
       clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
       redisOptions: { ...redisOptions, ...auth },
@@ -122,6 +123,9 @@ export class RedisStore implements KeyValueStore {
       retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
       // A socket that will not close gracefully is destroyed soon, so a failed start-up exits at once.
       disconnectTimeout: 200,
+      // The commands that concurrent requests issue in the same turn of the event loop go
+      // out as one pipeline: one write and one read instead of one each per command.
+      enableAutoPipelining: true,
     });
     // Each failed command already reports its own error; the event would otherwise be
     // printed by ioredis as an unhandled error on every reconnect attempt.
