@@ -1,7 +1,17 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import {
+  Kysely,
+  MysqlDialect,
+  PostgresDialect,
+  SqliteDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+} from 'kysely';
+import type { Pool as PgPool } from 'pg';
 import type { Database } from './schema.js';
 
 /** Opens the database that `url` names: `sqlite:<file>`, `sqlite::memory:`, `postgres://…` or `mysql://…`. */
@@ -31,7 +41,7 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
     // which would crash the process (found by test/http/outages.test.ts). The query that
     // uses it fails on its own, and becomes a DBERR reply, so the event itself can be ignored.
     pool.on('connect', (client) => client.on('error', () => {}));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     const { createPool } = await import('mysql2');
@@ -76,6 +86,53 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
       }
       statements.set(sql, statement);
       return statement;
+    },
+  };
+}
+
+/** Statements worth preparing once per connection: the application's reads and writes, not DDL or BEGIN. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * PostgreSQL parses and plans every unnamed statement anew, which for the point lookups
+ * of this service is much of the work. Named statements are prepared once per connection
+ * and then only bound and run. If a migration elsewhere changes a table under a prepared
+ * statement, PostgreSQL refuses it once ("cached plan must not change result type",
+ * 0A000): the query is then run unnamed and every name is renewed, so the statements are
+ * prepared again against the new table.
+ */
+function withNamedStatements(pool: PgPool): PostgresPool {
+  const names = new Map<string, string>();
+  let generation = 0;
+  const nameOf = (sql: string): string => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      if (names.size >= STATEMENT_CACHE_SIZE) names.clear();
+      name = `m${generation}_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+  return {
+    end: () => pool.end(),
+    async connect() {
+      const client = await pool.connect();
+      const query = async (sql: string, parameters: readonly unknown[]) => {
+        const values = [...parameters];
+        if (!PREPARABLE.test(sql)) return client.query(sql, values);
+        try {
+          return await client.query({ name: nameOf(sql), text: sql, values });
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== '0A000') throw error;
+          generation += 1;
+          names.clear();
+          return client.query(sql, values);
+        }
+      };
+      return {
+        query,
+        release: (destroy?: boolean) => client.release(destroy),
+      } as unknown as PostgresPoolClient;
     },
   };
 }

@@ -161,6 +161,43 @@ for (const backend of backends) {
       }
     });
 
+    it('lookups keep working when a newer release adds a column under them (prepared statements renew)', async () => {
+      const fresh = await backend.fresh();
+      drops.push(fresh.drop);
+      const store = await openDatabase(configFor(fresh.url));
+      const other = await connectDatabase(fresh.url);
+      try {
+        const phone = '13900007777';
+        const session = {
+          idHash: 'e'.repeat(64),
+          createdAt: 0,
+          lastUsedAt: 0,
+          expiresAt: Date.now() + 60_000,
+          ip: null,
+          userAgent: null,
+        };
+        const user = await store.createUser(
+          { phone, passwordHash: 'h', name: phone, types: 'patient', createdAt: 0 },
+          session,
+        );
+        assert.ok(user);
+        // Used enough times for every connection to have prepared (and planned) them.
+        for (let i = 0; i < 12; i++) {
+          assert.equal((await store.findUserByPhone(phone))?.id, user.id);
+          assert.equal((await store.findLiveSessionUser(session.idHash, 1))?.user.id, user.id);
+        }
+        await sql`alter table users add column nickname varchar(20)`.execute(other);
+        for (let i = 0; i < 12; i++) {
+          assert.equal((await store.findUserByPhone(phone))?.id, user.id, `lookup ${i} after the change`);
+          assert.equal((await store.findLiveSessionUser(session.idHash, 1))?.user.id, user.id);
+          assert.equal(await store.phoneExists(phone), true);
+        }
+      } finally {
+        await other.destroy();
+        await store.close();
+      }
+    });
+
     it('three processes starting at once on a fresh database all succeed; the schema is created once', async () => {
       const fresh = await backend.fresh();
       drops.push(fresh.drop);
