@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', 'data/', 'test-output/', 'bench/results/', 'scratch/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'web/dist/',
+      'data/',
+      'test-output/',
+      'bench/results/',
+      'scratch/',
+      'dist/',
+      'dist-*/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,11 @@
-// Compiles the server (src/**/*.ts) to JavaScript in dist/, file for file, so that
-// production runs plain Node.js: no TypeScript loader at start-up or in memory.
-// esbuild only strips types (fast: well under a second); `npm run typecheck` checks them.
-// Paths the code finds relative to itself (assets/, web/dist/) sit at the same depth
-// from dist/ as from src/, so another output folder must also sit in the project root.
+// Compiles the server into dist/: dist/main.js (the server and the pure-JavaScript
+// packages it uses, in one file) and dist/captcha-worker.js (what a captcha thread runs),
+// so that production runs plain Node.js: no TypeScript loader, and one file to load
+// instead of several hundred (start-up ~0.45 s instead of ~0.6 s compiled file for file,
+// ~1.15 s through tsx). esbuild only strips types; `npm run typecheck` checks them.
+// Packages that find files of their own at run time (native addons, static assets,
+// worker scripts) stay in node_modules. Both outputs sit one folder below the project
+// root, like src/paths.ts, which the paths the server reads are taken from.
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -10,18 +13,60 @@ import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SRC_DIR = path.join(ROOT, 'src');
 const OUT_DIR = path.join(ROOT, 'dist');
 
-function sources(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+const KEEP_IN_NODE_MODULES = [
+  // native addons
+  'better-sqlite3',
+  'argon2',
+  '@napi-rs/canvas',
+  'pg-native',
+  // read their own files or start their own worker scripts
+  '@fastify/static',
+  '@fastify/swagger-ui',
+  '@fastify/swagger',
+  'piscina',
+  'pino',
+  // SMS providers: loaded only when configured (createRequire)
+  '@alicloud/*',
+  'tencentcloud-sdk-nodejs-sms',
+  'twilio',
+];
+
+// Bundled CommonJS packages expect require, __filename and __dirname.
+const BANNER = [
+  "import { createRequire as __createRequire } from 'node:module';",
+  "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+  'const require = __createRequire(import.meta.url);',
+  'const __filename = __fileURLToPath(import.meta.url);',
+  "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
+].join('\n');
+
+function newestMtimeMs(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sources(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
-  });
+    const mtime = entry.isDirectory() ? newestMtimeMs(full) : fs.statSync(full).mtimeMs;
+    if (mtime > newest) newest = mtime;
+  }
+  return newest;
 }
 
-/** Compiles src/ into `outDir` (default dist/), replacing what was there; returns the milliseconds it took. */
+/** Why dist/ needs a build, or null when it is newer than every source and the installed packages. */
+export function staleReason(outDir = OUT_DIR) {
+  const built = path.join(outDir, 'main.js');
+  if (!fs.existsSync(built) || !fs.existsSync(path.join(outDir, 'captcha-worker.js'))) {
+    return `${path.relative(ROOT, outDir)}/ has not been built`;
+  }
+  const builtAt = fs.statSync(built).mtimeMs;
+  if (newestMtimeMs(path.join(ROOT, 'src')) > builtAt) return 'src/ changed since the last build';
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > builtAt)
+    return 'packages changed since the last build';
+  return null;
+}
+
+/** Compiles src/ into `outDir` (default dist/, which must sit in the project root); returns the milliseconds it took. */
 export async function buildServer({ outDir = OUT_DIR } = {}) {
   if (path.dirname(path.resolve(outDir)) !== path.resolve(ROOT)) {
     throw new Error(`the output folder must sit in the project root, like src/: ${outDir}`);
@@ -29,12 +74,17 @@ export async function buildServer({ outDir = OUT_DIR } = {}) {
   const startedAt = Date.now();
   fs.rmSync(outDir, { recursive: true, force: true });
   await build({
-    entryPoints: sources(SRC_DIR),
+    entryPoints: {
+      main: path.join(ROOT, 'src', 'main.ts'),
+      'captcha-worker': path.join(ROOT, 'src', 'captcha', 'captcha-worker.ts'),
+    },
     outdir: outDir,
-    outbase: SRC_DIR,
+    bundle: true,
+    external: KEEP_IN_NODE_MODULES,
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    banner: { js: BANNER },
     sourcemap: 'linked',
     logLevel: 'warning',
   });
@@ -46,6 +96,8 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
     // `--out-dir <folder in the project root>`: elsewhere than dist/ (the tests build their own).
     const at = process.argv.indexOf('--out-dir');
     const outDir = at === -1 ? OUT_DIR : path.resolve(process.argv[at + 1] ?? '');
+    // `--if-stale` (npm start): only when a source or a package changed since the last build.
+    if (process.argv.includes('--if-stale') && staleReason(outDir) === null) process.exit(0);
     const ms = await buildServer({ outDir });
     process.stderr.write(`server: compiled src/ into ${path.relative(ROOT, outDir)}/ in ${ms} ms\n`);
   } catch (error) {

@@ -110,11 +110,18 @@ describe('the server process on embedded defaults', () => {
         encoding: 'utf8',
       });
       assert.equal(build.status, 0, build.stderr);
-      assert.equal(fs.existsSync(path.join(outDir, 'src')), false, 'no TypeScript left behind');
+      assert.deepEqual(
+        fs
+          .readdirSync(outDir)
+          .filter((f) => f.endsWith('.js'))
+          .sort(),
+        ['captcha-worker.js', 'main.js'],
+        'the server in one file, and what a captcha thread runs',
+      );
       const server = await startServerProcess(env, path.join(outDir, 'main.js'));
       try {
         const image = await fetch(`${server.api}/imageCode?uuid=compiled-test`);
-        assert.equal(image.headers.get('content-type'), 'image/jpeg', 'the font was found from dist/');
+        assert.equal(image.headers.get('content-type'), 'image/jpeg', 'the font and the worker were found');
         assert.ok((await image.arrayBuffer()).byteLength > 500);
         const page = await fetch(server.api.replace('/api/1.0', '/'));
         assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
+import { CAPTCHA_FONT_FILE } from '../paths.js';
 
-const FONT_FILE = fileURLToPath(new URL('../../assets/fonts/DejaVuSans-Bold.ttf', import.meta.url));
+const FONT_FILE = CAPTCHA_FONT_FILE;
 const FONT_FAMILY = 'MedicineCaptcha';
 
 let fontRegistered = false;

@@ -1,15 +1,8 @@
 import { Piscina } from 'piscina';
 import type { DrawTask } from './captcha-worker.js';
 import type { CaptchaRenderer } from './captcha-renderer.js';
+import { CAPTCHA_WORKER_URL } from '../paths.js';
 import { drawCaptcha } from './draw-captcha.js';
-
-// The worker runs this module's sibling: captcha-worker.js when compiled (npm start),
-// captcha-worker.ts from the sources (tests, tsx), which worker threads load through the
-// same --import loader as the main thread.
-const WORKER_FILE = new URL(
-  `./captcha-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-);
 
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
 const IDLE_MS = 30_000;
@@ -43,7 +36,9 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
     // Draws once here, so that a missing font stops the start-up rather than a request.
     drawCaptcha('0000', width, height);
     this.pool = new Piscina({
-      filename: WORKER_FILE.href,
+      // From the sources (tests) the worker loads the .ts file through the same --import
+      // loader as the main thread, which worker threads inherit.
+      filename: CAPTCHA_WORKER_URL.href,
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: IDLE_MS,

@@ -16,7 +16,7 @@ export interface ServerProcess {
  * sources through tsx, or `script`, a compiled `main.js` (what `npm start` runs).
  */
 export function startServerProcess(env: Record<string, string>, script?: string): Promise<ServerProcess> {
-  const args = script === undefined ? ['--import', 'tsx', 'src/main.ts'] : ['--enable-source-maps', script];
+  const args = script === undefined ? ['--import', 'tsx', 'src/main.ts'] : [script];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },

@@ -1,16 +1,16 @@
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { WEB_DIST_DIR } from '../../paths.js';
 
 /** Pages are not API operations: they stay out of the OpenAPI document. */
 const PAGE_ROUTE = { schema: { hide: true } };
 
 /** Where `npm run build:web` (or `npm start`'s prestart) puts the pages. */
-export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+export const DEFAULT_DIST_DIR = WEB_DIST_DIR;
 
 export interface WebPagesOptions {
   /** The built pages; tests point this elsewhere. */
