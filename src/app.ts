@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CanvasCaptchaRenderer } from './captcha/canvas-renderer.js';
 import { ThreadedCaptchaRenderer } from './captcha/threaded-renderer.js';
 import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
 import { systemClock, type Clock } from './clock.js';
@@ -119,7 +118,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   const captchaRenderer: CaptchaRenderer =
     overrides.captchaRenderer ??
     (config.captchaThreads === 0
-      ? new CanvasCaptchaRenderer()
+      ? new (await import('./captcha/canvas-renderer.js')).CanvasCaptchaRenderer()
       : new ThreadedCaptchaRenderer(config.captchaThreads));
   if (overrides.captchaRenderer === undefined) {
     app.addHook('onClose', async () => captchaRenderer.close?.());

@@ -7,9 +7,6 @@ import { fileURLToPath } from 'node:url';
 const HERE = import.meta.url;
 const SOURCES = HERE.endsWith('.ts');
 
-/** The project root (where package.json is). */
-export const ROOT_DIR = fileURLToPath(new URL('../', HERE));
-
 /** The captcha font the project ships. */
 export const CAPTCHA_FONT_FILE = fileURLToPath(new URL('../assets/fonts/DejaVuSans-Bold.ttf', HERE));
 

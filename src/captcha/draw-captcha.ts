@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
+import type * as CanvasModule from '@napi-rs/canvas';
+import type { Canvas } from '@napi-rs/canvas';
 import { CAPTCHA_FONT_FILE } from '../paths.js';
+
+// Skia is a large native library: required here, where the drawing is, so that only the
+// threads that draw load it (a server drawing on worker threads never loads it on its
+// main thread, nor at start-up).
+const { createCanvas, GlobalFonts } = createRequire(import.meta.url)(
+  '@napi-rs/canvas',
+) as typeof CanvasModule;
 
 const FONT_FILE = CAPTCHA_FONT_FILE;
 const FONT_FAMILY = 'MedicineCaptcha';

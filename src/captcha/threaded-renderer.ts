@@ -1,8 +1,8 @@
+import fs from 'node:fs';
 import { Piscina } from 'piscina';
 import type { DrawTask } from './captcha-worker.js';
 import type { CaptchaRenderer } from './captcha-renderer.js';
-import { CAPTCHA_WORKER_URL } from '../paths.js';
-import { drawCaptcha } from './draw-captcha.js';
+import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
 const IDLE_MS = 30_000;
@@ -33,8 +33,8 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
     private readonly width = 120,
     private readonly height = 44,
   ) {
-    // Draws once here, so that a missing font stops the start-up rather than a request.
-    drawCaptcha('0000', width, height);
+    // A missing font stops the start-up rather than a request (the threads load it).
+    if (!fs.existsSync(CAPTCHA_FONT_FILE)) throw new Error(`captcha font missing: ${CAPTCHA_FONT_FILE}`);
     this.pool = new Piscina({
       // From the sources (tests) the worker loads the .ts file through the same --import
       // loader as the main thread, which worker threads inherit.
