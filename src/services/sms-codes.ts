@@ -123,15 +123,14 @@ export class SmsCodeService {
     }
 
     const ttlMs = this.settings.ttlSeconds * 1000;
-    await this.store.set(
-      keys.code(purpose, phone),
-      this.digester.digest(`sms:${purpose}`, phone, code),
-      ttlMs,
-    );
-    await this.store.delete(keys.attempts(purpose, phone));
-    await this.store.increment(keys.perHour(phone), 3600 * 1000);
-    await this.store.increment(keys.perDay(phone), 24 * 3600 * 1000);
-    if (this.settings.keepCodesForTests) await this.store.set(keys.lastForTests(phone), code, ttlMs);
+    // Independent writes, sent together (one round trip to Redis, pipelined).
+    await Promise.all([
+      this.store.set(keys.code(purpose, phone), this.digester.digest(`sms:${purpose}`, phone, code), ttlMs),
+      this.store.delete(keys.attempts(purpose, phone)),
+      this.store.increment(keys.perHour(phone), 3600 * 1000),
+      this.store.increment(keys.perDay(phone), 24 * 3600 * 1000),
+      this.settings.keepCodesForTests ? this.store.set(keys.lastForTests(phone), code, ttlMs) : undefined,
+    ]);
     this.events.smsCode('sent', this.sender.name);
     await this.audit?.record({
       action: 'sms_sent',
@@ -146,11 +145,14 @@ export class SmsCodeService {
 
   /** The quotas of issue #5 beyond the resend window, cheapest and most specific first. */
   private async checkQuotas(phone: string, ip: string, log: ServiceLogger): Promise<Result | null> {
-    const hourly = await this.limits.reached(keys.perHour(phone), this.settings.perPhonePerHour);
+    // Two reads, asked together; the counters below are only counted when these pass.
+    const [hourly, daily] = await Promise.all([
+      this.limits.reached(keys.perHour(phone), this.settings.perPhonePerHour),
+      this.limits.reached(keys.perDay(phone), this.settings.perPhonePerDay),
+    ]);
     if (!hourly.allowed) {
       return fail(RET.REQERR, 'smsHourlyQuota', hourly.retryAfterSeconds);
     }
-    const daily = await this.limits.reached(keys.perDay(phone), this.settings.perPhonePerDay);
     if (!daily.allowed) {
       return fail(RET.REQERR, 'smsDailyQuota', daily.retryAfterSeconds);
     }
