@@ -207,7 +207,7 @@ function logRow(row: Row): void {
 }
 
 /** The service as `npm start` runs it: compiled to dist/ (built once at the start of the run). */
-const SERVICE = 'dist/main.js';
+const SERVICE = 'dist/main.cjs';
 
 async function start(
   label: string,

@@ -67,6 +67,12 @@ export interface Config {
    * divided among the workers): more would only make each slower and starve the event loop.
    */
   readonly hashConcurrency: number;
+  /**
+   * Threads in libuv's pool (`UV_THREADPOOL_SIZE`; default: as many as hashes may run at
+   * once, at least 2). argon2id runs there, and glibc keeps each thread's 19 MiB of it for
+   * reuse: four threads (libuv's default) taking turns at two hashes kept 76 MiB.
+   */
+  readonly threadPoolSize: number;
   /** Worker threads drawing captchas (`CAPTCHA_THREADS`, `auto` = cores per worker; 0 = on the event loop). */
   readonly captchaThreads: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
@@ -432,6 +438,13 @@ export function loadConfig(env: Env = process.env): Config {
     workers: workers(env),
     hashConcurrency: perProcess(env, 'HASH_CONCURRENCY', workers(env), 1),
     captchaThreads: perProcess(env, 'CAPTCHA_THREADS', workers(env), 0),
+    threadPoolSize: integer(
+      env,
+      'UV_THREADPOOL_SIZE',
+      Math.max(2, perProcess(env, 'HASH_CONCURRENCY', workers(env), 1)),
+      1,
+      1024,
+    ),
     testPhoneCodes: testPhoneCodes(env, production),
     redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
     redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),

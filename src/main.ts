@@ -96,5 +96,10 @@ function supervise(config: Config): void {
 }
 
 const config = readConfig();
+// libuv sizes its thread pool from this when the pool is first used. The built server
+// (dist/main.cjs, CommonJS) has used no pool thread yet at this point, so it takes effect
+// there and in the workers it forks; an ES module entry (the sources under tsx) has
+// already started the pool to read its modules.
+process.env.UV_THREADPOOL_SIZE = String(config.threadPoolSize);
 if (config.workers > 1 && cluster.isPrimary) supervise(config);
-else await serve(config);
+else serve(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

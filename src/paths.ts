@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 // Where the files the server reads at run time are. This module sits one folder below the
 // project root in every form the server runs in: src/paths.ts (sources, through tsx) and
-// dist/main.js (compiled into one file by scripts/build-server.mjs), so paths are taken
+// dist/main.cjs (compiled into one file by scripts/build-server.mjs), so paths are taken
 // from here rather than from each module, whose place differs between the two.
 const HERE = import.meta.url;
 const SOURCES = HERE.endsWith('.ts');
@@ -13,8 +13,8 @@ export const CAPTCHA_FONT_FILE = fileURLToPath(new URL('../assets/fonts/DejaVuSa
 /** The built pages (`npm run build:web`). */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../web/dist/', HERE));
 
-/** The module a captcha worker thread runs: built beside the server (dist/captcha-worker.js), or its source. */
+/** The module a captcha worker thread runs: built beside the server (dist/captcha-worker.cjs), or its source. */
 export const CAPTCHA_WORKER_URL = new URL(
-  SOURCES ? './captcha/captcha-worker.ts' : './captcha-worker.js',
+  SOURCES ? './captcha/captcha-worker.ts' : './captcha-worker.cjs',
   HERE,
 );

@@ -101,7 +101,7 @@ describe('the server process on embedded defaults', () => {
     }
   });
 
-  it('compiled as `npm start` runs it (dist/main.js), serves captchas, pages and the API', async () => {
+  it('compiled as `npm start` runs it (dist/main.cjs), serves captchas, pages and the API', async () => {
     // Built into a folder of its own beside src/, so that a dist/ being used is left alone.
     const outDir = path.join(ROOT, `dist-test-${process.pid}`);
     try {
@@ -113,12 +113,12 @@ describe('the server process on embedded defaults', () => {
       assert.deepEqual(
         fs
           .readdirSync(outDir)
-          .filter((f) => f.endsWith('.js'))
+          .filter((f) => f.endsWith('.cjs'))
           .sort(),
-        ['captcha-worker.js', 'main.js'],
+        ['captcha-worker.cjs', 'main.cjs'],
         'the server in one file, and what a captcha thread runs',
       );
-      const server = await startServerProcess(env, path.join(outDir, 'main.js'));
+      const server = await startServerProcess(env, path.join(outDir, 'main.cjs'));
       try {
         const image = await fetch(`${server.api}/imageCode?uuid=compiled-test`);
         assert.equal(image.headers.get('content-type'), 'image/jpeg', 'the font and the worker were found');
@@ -131,6 +131,25 @@ describe('the server process on embedded defaults', () => {
       } finally {
         assert.equal(await server.stop(), 0);
       }
+      // CommonJS, so that the size the server sets for libuv's pool takes effect: a thread
+      // of the pool that has hashed keeps argon2id's 19 MiB, so there are no more than
+      // hashes may run at once (at least two), where libuv alone would start four.
+      const threadsAfterAPage = async (extra: Record<string, string>) => {
+        const started = await startServerProcess({ ...env, ...extra }, path.join(outDir, 'main.cjs'));
+        try {
+          await (await fetch(started.api.replace('/api/1.0', '/'))).arrayBuffer(); // read from disk on the pool
+          return fs.readdirSync(`/proc/${started.child.pid}/task`).length;
+        } finally {
+          await started.stop();
+        }
+      };
+      const sized = await threadsAfterAPage({});
+      const libuvDefault = await threadsAfterAPage({ UV_THREADPOOL_SIZE: '4' });
+      assert.equal(
+        libuvDefault - sized,
+        4 - Math.max(2, os.availableParallelism()),
+        `${sized} vs ${libuvDefault}`,
+      );
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 // Starting and stopping the servers under test as child processes, as `npm start` runs
-// the service (node dist/main.js, compiled by scripts/build-server.mjs), with their output
+// the service (node dist/main.cjs, compiled by scripts/build-server.mjs), with their output
 // going to a log file. A .ts script (the bare-Fastify floor) runs through tsx.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +33,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Script relative to the project root: `dist/main.js` or `bench/bare-server.ts`. */
+  /** Script relative to the project root: `dist/main.cjs` or `bench/bare-server.ts`. */
   script: string;
   env: Record<string, string>;
   logFile: string;
