@@ -7,7 +7,7 @@ import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
 const IDLE_MS = 30_000;
 /** The most captchas one message to a thread asks for. */
-const MAX_BATCH = 16;
+const MAX_BATCH = 4;
 
 interface Pending {
   text: string;
