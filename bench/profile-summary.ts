@@ -2,12 +2,15 @@
 // profile (from `npm run bench -- --cpu-prof`) spends its time — self time by function
 // and by package or source file, so a report can say what bounds a scenario.
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber?: number;
 }
 interface ProfileNode {
   id: number;
@@ -42,8 +45,45 @@ export interface ProfileSummary {
   inclusive: { name: string; ms: number }[];
 }
 
+/**
+ * The server runs as one bundle (dist/main.cjs), so a frame's URL would name the bundle for
+ * the project's code and for every package bundled with it. Through the bundle's source map
+ * each frame gets back the file (and line) it came from: src/…, node_modules/<package>/….
+ */
+function sourceMapped(): (frame: CallFrame) => CallFrame {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      let map: SourceMap | null = null;
+      try {
+        const file = fileURLToPath(url);
+        const payload = JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')) as ConstructorParameters<
+          typeof SourceMap
+        >[0] & { sources: string[] };
+        payload.sources = payload.sources.map((source) =>
+          /^[a-z]+:/.test(source) ? source : pathToFileURL(path.resolve(path.dirname(file), source)).href,
+        );
+        map = new SourceMap(payload);
+      } catch {
+        map = null; // not a file URL, or no map beside it
+      }
+      maps.set(url, map);
+    }
+    return maps.get(url) ?? null;
+  };
+  return (frame) => {
+    if (!frame.url.startsWith('file:')) return frame;
+    const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber ?? 0);
+    if (entry === undefined || !('originalSource' in entry)) return frame;
+    return { ...frame, url: entry.originalSource, lineNumber: entry.originalLine };
+  };
+}
+
 export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const original = sourceMapped();
+  const byId = new Map(
+    profile.nodes.map((node) => [node.id, { ...node, callFrame: original(node.callFrame) }]),
+  );
   const selfMs = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
@@ -56,7 +96,10 @@ export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary 
     const frame = byId.get(id)?.callFrame;
     if (frame === undefined) continue;
     total += ms;
-    if (frame.functionName === '(idle)') idle += ms;
+    if (frame.functionName === '(idle)') {
+      idle += ms;
+      continue;
+    }
     const where = ownerOf(frame.url);
     const name = `${frame.functionName || '(anonymous)'} ${where}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
     fn.set(name, (fn.get(name) ?? 0) + ms);
