@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { includePartials } from './partials/include.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
@@ -24,6 +25,11 @@ function buildStamp(): Plugin {
       fs.utimesSync(stamp, startedAt, startedAt);
     },
   };
+}
+
+/** The markup every page shares, put in at `<!-- partial: name.html -->` (web/partials/include.ts). */
+function partials(): Plugin {
+  return { name: 'medicine-partials', transformIndexHtml: { order: 'pre', handler: includePartials } };
 }
 
 /**
@@ -51,7 +57,7 @@ export default defineConfig({
   root,
   base: '/',
   appType: 'mpa',
-  plugins: [renderBlockingScripts(), buildStamp()],
+  plugins: [partials(), renderBlockingScripts(), buildStamp()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

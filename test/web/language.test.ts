@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
 import { isStaticKey, text } from '../../web/src/i18n.js';
 import { languageFromTags } from '../../web/src/language.js';
+import { includePartials } from '../../web/partials/include.js';
 import {
   assertAccessible,
   buildPagesIfStale,
@@ -43,7 +44,8 @@ const PAGES = [
 ];
 const PASSWORD = 'correct horse';
 
-const html = (file: string): string => readFileSync(path.join(ROOT, 'web', file), 'utf8');
+/** A page's source, with the shared markup (web/partials/) put in as the build does. */
+const html = (file: string): string => includePartials(readFileSync(path.join(ROOT, 'web', file), 'utf8'));
 const squeeze = (words: string): string => words.replace(/\s+/g, ' ').trim();
 
 describe('the catalogue and the HTML agree', () => {
