@@ -39,6 +39,8 @@ import type { Services } from './services/index.js';
 import { PhoneRules } from './services/phone.js';
 import { RateLimits } from './services/rate-limits.js';
 import { CodeDigester } from './services/secrets.js';
+import { DeviceMarkService } from './services/device-marks.js';
+import { PasswordGuesses } from './services/password-guesses.js';
 import { SessionService } from './services/sessions.js';
 import { SmsCodeService } from './services/sms-codes.js';
 import { openSmsSender } from './sms/open-sender.js';
@@ -169,20 +171,26 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     metrics,
   );
   const sessions = new SessionService(database, clock, config.sessionTtlSeconds);
+  const devices = new DeviceMarkService(database, clock, secret, config.deviceMarkDays * 24 * 3600);
+  const guesses = new PasswordGuesses(
+    limits,
+    {
+      maxFailures: config.loginMaxFailures,
+      lockSeconds: config.loginLockSeconds,
+      failuresPerIpPerHour: config.loginFailuresPerIpPerHour,
+    },
+    metrics,
+    audit,
+  );
   const accounts = new AccountService(
     database,
     smsCodes,
     sessions,
     overrides.passwordHasher ?? new LimitedHasher(new Argon2Hasher(), config.hashConcurrency),
-    limits,
+    guesses,
+    devices,
     clock,
-    {
-      passwordMinLength: config.passwordMinLength,
-      loginMaxFailures: config.loginMaxFailures,
-      loginLockSeconds: config.loginLockSeconds,
-      loginFailuresPerIpPerHour: config.loginFailuresPerIpPerHour,
-      phones,
-    },
+    { passwordMinLength: config.passwordMinLength, phones },
     audit,
     metrics,
   );
@@ -192,9 +200,9 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   app.decorate('services', services);
 
   const sweep = setInterval(() => {
-    sessions
-      .deleteExpiredSessions()
-      .catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
+    Promise.all([sessions.deleteExpiredSessions(), devices.deleteExpiredMarks()]).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'session sweep failed'),
+    );
   }, 10 * 60_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
@@ -224,7 +232,11 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
 
   const routeOptions: RouteOptions = {
     services,
-    cookie: { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlSeconds },
+    cookie: {
+      secure: config.cookieSecure,
+      maxAgeSeconds: config.sessionTtlSeconds,
+      deviceMaxAgeSeconds: config.deviceMarkDays * 24 * 3600,
+    },
     testHooks: config.testHooks,
   };
   await app.register(

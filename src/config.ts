@@ -53,6 +53,8 @@ export interface Config {
   readonly passwordMinLength: number;
   readonly loginMaxFailures: number;
   readonly loginLockSeconds: number;
+  /** DEVICE_MARK_DAYS: how long a browser or app that logged in keeps its own guess allowance (default 30). */
+  readonly deviceMarkDays: number;
   readonly bodyLimitBytes: number;
   /** Redis Cluster seed nodes (`host:port`), or Sentinels and the master's name; empty: one server. */
   readonly redisClusterNodes: readonly string[];
@@ -432,6 +434,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 1, 128),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 600, 1, 24 * 3600),
+    deviceMarkDays: integer(env, 'DEVICE_MARK_DAYS', 30, 1, 365),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     metricsToken: metricsToken(env),
     phoneRegions: phoneRegions(env),

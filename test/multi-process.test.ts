@@ -39,6 +39,8 @@ if (REDIS_URL !== undefined) {
       REDIS_URL,
       REDIS_KEY_PREFIX: prefix,
       DATABASE_URL: SHARED_SQL ?? `sqlite:${path.join(dataDir, 'shared.db')}`,
+      // Lets the tests speak from many addresses (X-Forwarded-For) over loopback.
+      TRUST_PROXY: '1',
     };
     let a: ServerProcess;
     let b: ServerProcess;
@@ -113,6 +115,69 @@ if (REDIS_URL !== undefined) {
         const { reply } = await postJson(`${server.api}/sessions`, { phone, password: 'multi password' });
         assert.equal(reply.re_code, '4201');
       }
+    });
+
+    /** Registers a new phone on `server`; answers the device mark its browser got. */
+    async function register(server: ServerProcess, phone: string, password: string) {
+      const uuid = `multi-reg-${phone}`;
+      const text = await captcha(server, uuid);
+      const sent = await postJson(`${server.api}/smsCode`, { phone, img_code_client: text, uuid });
+      assert.equal(sent.reply.re_code, '0');
+      const { code } = (await (await fetch(`${server.api}/test/sms?phone=${phone}`)).json()) as {
+        code: string;
+      };
+      const registered = await postJson(`${server.api}/register`, {
+        phone,
+        phone_code: code,
+        password,
+        password2: password,
+      });
+      assert.equal(registered.reply.re_code, '0');
+      const device = /device=([^;]+)/.exec(registered.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      assert.ok(device);
+      return { device };
+    }
+
+    const guess = async (server: ServerProcess, phone: string, password: string, headers = {}) => {
+      const response = await fetch(`${server.api}/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ phone, password }),
+      });
+      return ((await response.json()) as { re_code: string }).re_code;
+    };
+    const phoneNumber = (n: number) => `1351${String(process.pid % 10000).padStart(4, '0')}00${n}`;
+
+    for (const [n, addresses] of [
+      [2, 'one address'],
+      [3, 'many addresses'],
+    ] as const) {
+      it(`300 guesses at once from ${addresses}, split across both: at most 5 judged, the right password among them refused`, async () => {
+        const victim = phoneNumber(n);
+        await register(a, victim, 'the victim password');
+        const codes = await Promise.all(
+          Array.from({ length: 300 }, (_, i) =>
+            guess(
+              i % 2 === 0 ? a : b,
+              victim,
+              i === 150 ? 'the victim password' : `guess ${i}`,
+              n === 2 ? {} : { 'x-forwarded-for': `2001:db8::${(i + 1).toString(16)}` },
+            ),
+          ),
+        );
+        const judged = codes.filter((c) => c === '4102' || c === '0').length;
+        assert.ok(judged <= 5, codes.join(','));
+        assert.equal(codes.filter((c) => c === '0').length, 0, codes.join(','));
+        assert.equal(codes.filter((c) => c === '4201').length, 300 - judged, codes.join(','));
+      });
+    }
+
+    it('strangers lock the phone on A; the owner’s known browser logs in on B at the first try', async () => {
+      const owner = phoneNumber(4);
+      const { device } = await register(a, owner, 'the owner password');
+      for (let i = 0; i < 6; i++) await guess(a, owner, 'attack', { 'x-forwarded-for': `2001:db8::1:${i}` });
+      assert.equal(await guess(b, owner, 'the owner password'), '4201');
+      assert.equal(await guess(b, owner, 'the owner password', { cookie: `device=${device}` }), '0');
     });
   });
 

@@ -2,11 +2,13 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import { dialectOf } from './dialect.js';
 import * as accountsAndSessions from './migrations/0001_accounts_and_sessions.js';
 import * as rolesProfilesAudit from './migrations/0002_roles_profiles_audit.js';
+import * as deviceMarks from './migrations/0003_device_marks.js';
 
 /** Every migration, in order. A new one is one file in ./migrations and one line here. */
 const migrations: Record<string, Migration> = {
   '0001_accounts_and_sessions': accountsAndSessions,
   '0002_roles_profiles_audit': rolesProfilesAudit,
+  '0003_device_marks': deviceMarks,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -5,6 +5,15 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  device_marks: DeviceMarksTable;
+}
+
+export interface DeviceMarksTable {
+  /** SHA-256 (hex) of the mark's secret part; the secret itself is never stored. */
+  id_hash: string;
+  user_id: number;
+  created_at: number | string;
+  expires_at: number | string;
 }
 
 export interface UsersTable {

@@ -7,6 +7,7 @@ import type {
   AccountDatabase,
   AccountType,
   AuditEntry,
+  DeviceMark,
   ExpertStatus,
   Grade,
   NewSession,
@@ -371,6 +372,68 @@ export class SqlStore implements AccountDatabase {
   deleteExpiredSessions(now: number): Promise<number> {
     return this.run('delete expired sessions', async () => {
       const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
+  createDeviceMark(mark: DeviceMark): Promise<void> {
+    return this.run('create device mark', async () => {
+      await this.db
+        .insertInto('device_marks')
+        .values({
+          id_hash: mark.idHash,
+          user_id: mark.userId,
+          created_at: mark.createdAt,
+          expires_at: mark.expiresAt,
+        })
+        .execute();
+    });
+  }
+
+  findLiveDeviceMark(idHash: string, now: number): Promise<DeviceMark | null> {
+    return this.run('find device mark', async () => {
+      const row = await this.db
+        .selectFrom('device_marks')
+        .selectAll()
+        .where('id_hash', '=', idHash)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return row
+        ? {
+            idHash: row.id_hash,
+            userId: Number(row.user_id),
+            createdAt: Number(row.created_at),
+            expiresAt: Number(row.expires_at),
+          }
+        : null;
+    });
+  }
+
+  renewDeviceMark(idHash: string, expiresAt: number): Promise<void> {
+    return this.run('renew device mark', async () => {
+      await this.db
+        .updateTable('device_marks')
+        .set({ expires_at: expiresAt })
+        .where('id_hash', '=', idHash)
+        .execute();
+    });
+  }
+
+  deleteDeviceMarksOfUser(userId: number, except?: string): Promise<number> {
+    return this.run('delete device marks', async () => {
+      let query = this.db.deleteFrom('device_marks').where('user_id', '=', userId);
+      if (except !== undefined) query = query.where('id_hash', '!=', except);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
+  deleteExpiredDeviceMarks(now: number): Promise<number> {
+    return this.run('delete expired device marks', async () => {
+      const result = await this.db
+        .deleteFrom('device_marks')
+        .where('expires_at', '<=', now)
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     });
   }

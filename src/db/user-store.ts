@@ -112,7 +112,26 @@ export interface SessionStore {
   deleteSessionsOfUser(userId: number, except?: string): Promise<number>;
 }
 
-export interface AccountDatabase extends UserStore, SessionStore, AuditStore {
+/** A browser or app that logged into an account (issue #12): kept as the hash of its secret. */
+export interface DeviceMark {
+  idHash: string;
+  userId: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface DeviceMarkStore {
+  createDeviceMark(mark: DeviceMark): Promise<void>;
+  /** The mark with this hash if it has not expired at `now`. */
+  findLiveDeviceMark(idHash: string, now: number): Promise<DeviceMark | null>;
+  /** Moves a mark's expiry (each login from the device renews it). */
+  renewDeviceMark(idHash: string, expiresAt: number): Promise<void>;
+  /** Forgets every mark of a person but the one whose hash is `except`; says how many. */
+  deleteDeviceMarksOfUser(userId: number, except?: string): Promise<number>;
+  deleteExpiredDeviceMarks(now: number): Promise<number>;
+}
+
+export interface AccountDatabase extends UserStore, SessionStore, AuditStore, DeviceMarkStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { RET } from '../ret.js';
 import type { Services } from '../services/index.js';
 import type { ClientInfo } from '../services/sessions.js';
 import { sendRet } from './reply.js';
-import { readSessionId, setSessionCookie, type CookieSettings } from './session-cookie.js';
+import { readDeviceMarks, readSessionId, setSessionCookie, type CookieSettings } from './session-cookie.js';
 
 export interface LoggedIn {
   user: User;
@@ -33,5 +33,10 @@ export async function loggedIn(
 
 /** Who is asking, with the request's logger, for the services. */
 export function clientOf(request: FastifyRequest): ClientInfo {
-  return { ip: request.ip, userAgent: request.headers['user-agent'], log: request.log };
+  return {
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
+    deviceMarks: readDeviceMarks(request),
+    log: request.log,
+  };
 }

@@ -67,7 +67,7 @@ export class PrometheusMetrics implements AuthEvents {
   login(outcome: 'success' | 'wrong_credentials' | 'locked' | 'ip_blocked'): void {
     this.logins.inc({ outcome });
   }
-  lockout(scope: 'phone' | 'ip'): void {
+  lockout(scope: 'phone' | 'device' | 'ip'): void {
     this.lockouts.inc({ scope });
   }
   registered(types: string): void {

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { AccountType, User, UserStore } from '../db/user-store.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
-import { fail, ok, RET, type Failure, type Result } from '../ret.js';
-import type { AuditAction, AuditService } from './audit.js';
+import { fail, ok, RET, type Result } from '../ret.js';
+import type { AuditService } from './audit.js';
+import type { DeviceMarkService } from './device-marks.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
+import type { PasswordGuesses } from './password-guesses.js';
 import type { PhoneRules } from './phone.js';
-import type { RateLimits } from './rate-limits.js';
 import type { ClientInfo, SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
 
@@ -15,10 +16,14 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 export interface AccountSettings {
   passwordMinLength: number;
-  loginMaxFailures: number;
-  loginLockSeconds: number;
-  loginFailuresPerIpPerHour: number;
   phones: PhoneRules;
+}
+
+/** A person just logged in (or registered): the new session, and the device marks to hand back. */
+export interface LoggedInAs {
+  sessionId: string;
+  /** What the client holds from now on (see DeviceMarkService.remember). */
+  deviceMarks: string[];
 }
 
 export interface RegisterInput {
@@ -50,9 +55,6 @@ export interface Profile {
   address: string | null;
 }
 
-const failuresKey = (phone: string): string => `login:failures:${phone}`;
-const ipFailuresKey = (ip: string): string => `login:ip-failures:${ip}`;
-
 export class AccountService {
   /** Hash checked for unknown phones, so that they cost the same time as a wrong password. */
   private decoyHash: Promise<string>;
@@ -62,7 +64,8 @@ export class AccountService {
     private readonly smsCodes: SmsCodeService,
     private readonly sessions: SessionService,
     private readonly hasher: PasswordHasher,
-    private readonly limits: RateLimits,
+    private readonly guesses: PasswordGuesses,
+    private readonly devices: DeviceMarkService,
     private readonly clock: Clock,
     private readonly settings: AccountSettings,
     private readonly audit: AuditService,
@@ -83,7 +86,7 @@ export class AccountService {
   }
 
   /** Contract §2 POST /register, steps 1–9 in order; the new session id on success. */
-  async registerAccount(input: RegisterInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
+  async registerAccount(input: RegisterInput, client: ClientInfo): Promise<Result<LoggedInAs>> {
     const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
     const types = input.types ?? 'patient';
@@ -128,60 +131,16 @@ export class AccountService {
       client,
       detail: types,
     });
-    return ok({ sessionId: session.id });
-  }
-
-  /** Refused before any password is checked: too many failures from this address or for this phone. */
-  private async loginRefusal(phone: string, client: ClientInfo): Promise<Failure | null> {
-    const fromIp = await this.limits.reached(
-      ipFailuresKey(client.ip),
-      this.settings.loginFailuresPerIpPerHour,
-    );
-    if (!fromIp.allowed) {
-      this.events.login('ip_blocked');
-      return fail(RET.IPERR, 'loginIpQuota', fromIp.retryAfterSeconds);
-    }
-    const locked = await this.limits.reached(failuresKey(phone), this.settings.loginMaxFailures);
-    if (!locked.allowed) {
-      this.events.login('locked');
-      return fail(
-        RET.REQERR,
-        { key: 'loginLocked', params: { seconds: locked.retryAfterSeconds } },
-        locked.retryAfterSeconds,
-      );
-    }
-    return null;
-  }
-
-  /** Counts a failed password check toward both lockouts, and records it. */
-  private async countFailure(phone: string, userId: number | null, client: ClientInfo, action: AuditAction) {
-    const forPhone = await this.limits.hit(
-      failuresKey(phone),
-      this.settings.loginMaxFailures,
-      this.settings.loginLockSeconds,
-    );
-    const forIp = await this.limits.hit(
-      ipFailuresKey(client.ip),
-      this.settings.loginFailuresPerIpPerHour,
-      3600,
-    );
-    this.events.login('wrong_credentials');
-    await this.audit.record({ action, outcome: 'wrong_password', userId, phone, client });
-    if (forPhone.count === this.settings.loginMaxFailures) {
-      this.events.lockout('phone');
-      await this.audit.record({ action: 'lockout', outcome: 'phone', userId, phone, client });
-    }
-    if (forIp.count === this.settings.loginFailuresPerIpPerHour) {
-      this.events.lockout('ip');
-      await this.audit.record({ action: 'lockout', outcome: 'ip', client });
-    }
+    const deviceMarks = await this.devices.remember(client.deviceMarks ?? [], user.id, null);
+    return ok({ sessionId: session.id, deviceMarks });
   }
 
   private async startLoggedIn(
     user: User,
     client: ClientInfo,
     method: string,
-  ): Promise<Result<{ sessionId: string }>> {
+    device: string | null,
+  ): Promise<Result<LoggedInAs>> {
     if (user.disabled) {
       await this.audit.record({
         action: 'login',
@@ -202,40 +161,51 @@ export class AccountService {
       client,
       detail: method,
     });
-    return ok({ sessionId });
+    const deviceMarks = await this.devices.remember(client.deviceMarks ?? [], user.id, device);
+    return ok({ sessionId, deviceMarks });
   }
 
   /** Contract §2 POST /sessions with a password; the new session id on success. */
-  async logIn(input: LoginInput, client: ClientInfo): Promise<Result<{ sessionId: string }>> {
+  async logIn(input: LoginInput, client: ClientInfo): Promise<Result<LoggedInAs>> {
     const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
-    const refusal = await this.loginRefusal(phone, client);
-    if (refusal !== null) return refusal;
-
     const user = await this.users.findUserByPhone(phone);
+    const device = user === null ? null : await this.devices.recognise(client.deviceMarks ?? [], user.id);
+    // Counted before the hash: a guess that finds the allowance spent is never judged.
+    const guess = await this.guesses.admit({
+      phone,
+      userId: user?.id ?? null,
+      client,
+      device,
+      action: 'login',
+    });
+    if (!guess.ok) return guess;
+
     const matches = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), input.password);
     if (user === null || !matches) {
-      await this.countFailure(phone, user?.id ?? null, client, 'login');
+      await guess.value.wrong();
       return fail(RET.LOGINERR, 'loginFailed');
     }
-    return this.startLoggedIn(user, client, 'password');
+    await guess.value.right();
+    return this.startLoggedIn(user, client, 'password', device);
   }
 
   /** POST /sessions with an SMS code sent for the purpose `login`. */
   async logInWithCode(
     input: { phone: string; phoneCode: string },
     client: ClientInfo,
-  ): Promise<Result<{ sessionId: string }>> {
+  ): Promise<Result<LoggedInAs>> {
     const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
-    const refusal = await this.loginRefusal(phone, client);
-    if (refusal !== null) return refusal;
+    // No password lockout here: holding the phone is the proof, and SMS codes keep their
+    // own limits (tries per code, wrong guesses per phone per hour).
     const code = await this.smsCodes.checkSmsCode('login', phone, input.phoneCode);
     if (!code.ok) return code;
     const user = await this.users.findUserByPhone(phone);
     if (user === null) return fail(RET.USERERR, 'accountUnknown');
     if (!(await code.value.consume())) return fail(RET.NODATA, 'smsCodeUsed');
-    return this.startLoggedIn(user, client, 'sms_code');
+    const device = await this.devices.recognise(client.deviceMarks ?? [], user.id);
+    return this.startLoggedIn(user, client, 'sms_code', device);
   }
 
   /** DELETE /sessions: destroys the session on the server. */
@@ -263,6 +233,8 @@ export class AccountService {
     if (!(await code.value.consume())) return fail(RET.NODATA, 'smsCodeUsed');
     await this.users.setPasswordHash(user.id, passwordHash);
     const ended = await this.sessions.endSessionsOf(user.id);
+    // Whoever knew the old password may have logged in: their devices are strangers again.
+    await this.devices.forgetMarksOf(user.id);
     await this.audit.record({
       action: 'password_reset',
       outcome: 'success',
@@ -285,14 +257,23 @@ export class AccountService {
     if (user === null) return fail(RET.SESSIONERR);
     const rules = this.checkNewPassword(input);
     if (!rules.ok) return rules;
-    const refusal = await this.loginRefusal(user.phone, client);
-    if (refusal !== null) return refusal;
+    const device = await this.devices.recognise(client.deviceMarks ?? [], user.id);
+    const guess = await this.guesses.admit({
+      phone: user.phone,
+      userId: user.id,
+      client,
+      device,
+      action: 'password_change',
+    });
+    if (!guess.ok) return guess;
     if (!(await this.hasher.verify(user.passwordHash, input.oldPassword))) {
-      await this.countFailure(user.phone, user.id, client, 'password_change');
+      await guess.value.wrong();
       return fail(RET.PWDERR, 'oldPasswordWrong');
     }
+    await guess.value.right();
     await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     const ended = await this.sessions.endSessionsOf(user.id, currentSessionId);
+    await this.devices.forgetMarksOf(user.id, device);
     await this.audit.record({
       action: 'password_change',
       outcome: 'success',

@@ -8,7 +8,7 @@ export interface AuthEvents {
   captchaDrawn(): void;
   smsCode(outcome: 'sent' | 'provider_failed' | 'refused', provider: string): void;
   login(outcome: 'success' | 'wrong_credentials' | 'locked' | 'ip_blocked'): void;
-  lockout(scope: 'phone' | 'ip'): void;
+  lockout(scope: 'phone' | 'device' | 'ip'): void;
   registered(types: AccountType): void;
 }
 

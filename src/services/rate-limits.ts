@@ -31,6 +31,11 @@ export class RateLimits {
     return { allowed: count <= limit, retryAfterSeconds: seconds(ttlMs), count };
   }
 
+  /** Takes back one event counted by `hit` (it turned out not to be one), within the same window. */
+  async release(key: string): Promise<void> {
+    await this.store.decrement(key);
+  }
+
   /** Whether `limit` events have already been counted, without counting one. */
   async reached(key: string, limit: number): Promise<LimitCheck> {
     const count = Number((await this.store.get(key)) ?? 0);

@@ -6,6 +6,8 @@ import { newSessionId, sha256Hex } from './secrets.js';
 export interface ClientInfo {
   ip: string;
   userAgent: string | undefined;
+  /** The device marks the client presented (see DeviceMarkService); none for a stranger. */
+  deviceMarks?: readonly string[];
   /** The logger of the request being served, so that a service's lines carry its id. */
   log?: ServiceLogger;
 }

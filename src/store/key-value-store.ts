@@ -19,6 +19,11 @@ export interface KeyValueStore {
    * lives `ttlMs` from then (a fixed window). `ttlMs` is what remains of the window.
    */
   increment(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
+  /**
+   * Takes one back from a live counter, leaving its window as it is; does nothing once
+   * the counter has expired (a window never outlives its TTL nor restarts below zero).
+   */
+  decrement(key: string): Promise<void>;
   /** Milliseconds the key has left, or null if it does not exist. */
   ttl(key: string): Promise<number | null>;
   /** Answers whether the store is reachable. */

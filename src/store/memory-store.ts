@@ -87,6 +87,11 @@ export class MemoryStore implements KeyValueStore {
     return { count, ttlMs: entry.expiresAt - now };
   }
 
+  async decrement(key: string): Promise<void> {
+    const entry = this.live(key);
+    if (entry !== undefined) entry.value = String(Number(entry.value) - 1);
+  }
+
   async ttl(key: string): Promise<number | null> {
     const entry = this.live(key);
     return entry === undefined ? null : entry.expiresAt - this.clock.now();

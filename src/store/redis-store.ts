@@ -78,10 +78,18 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
-/** The two scripts, as ioredis defines them (EVALSHA, falling back to EVAL once per connection). */
+/** DECR only while the counter lives: DECR on a missing key would make one without expiry. */
+const DECREMENT_LIVE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0`;
+
+/** The scripts, as ioredis defines them (EVALSHA, falling back to EVAL once per connection). */
 interface ScriptCommands {
   kvDeleteIfEquals(key: string, value: string): Promise<number>;
   kvIncrementWindow(key: string, ttlMs: number): Promise<[number, number]>;
+  kvDecrementLive(key: string): Promise<number>;
 }
 
 /** Redis wants a whole, positive number of milliseconds. */
@@ -99,6 +107,7 @@ export class RedisStore implements KeyValueStore {
   private constructor(private readonly redis: Redis | Cluster) {
     redis.defineCommand('kvDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
     redis.defineCommand('kvIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW });
+    redis.defineCommand('kvDecrementLive', { numberOfKeys: 1, lua: DECREMENT_LIVE });
     this.scripts = redis as unknown as ScriptCommands;
   }
 
@@ -197,6 +206,12 @@ export class RedisStore implements KeyValueStore {
     return this.run('increment', async () => {
       const [count, left] = await this.scripts.kvIncrementWindow(key, px(ttlMs));
       return { count: Number(count), ttlMs: Number(left) };
+    });
+  }
+
+  decrement(key: string): Promise<void> {
+    return this.run('decrement', async () => {
+      await this.scripts.kvDecrementLive(key);
     });
   }
 

@@ -308,6 +308,41 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
       assert.deepEqual(await db.listSessions(user.id, NOW), []);
     });
 
+    it('keeps device marks by hash: live until expiry, renewed, forgotten per person but one, swept when expired', async () => {
+      const user = await db.createUser(newUser(), newSession());
+      const other = await db.createUser(newUser(), newSession());
+      assert.ok(user && other);
+      const mark = (userId: number, expiresAt = NOW + HOUR) => ({
+        idHash: idHash(),
+        userId,
+        createdAt: NOW,
+        expiresAt,
+      });
+      const kept = mark(user.id);
+      const dropped = mark(user.id);
+      const stale = mark(user.id, NOW - 1);
+      const others = mark(other.id);
+      for (const m of [kept, dropped, stale, others]) await db.createDeviceMark(m);
+      assert.deepEqual(await db.findLiveDeviceMark(kept.idHash, NOW), kept);
+      assert.equal(await db.findLiveDeviceMark(stale.idHash, NOW), null);
+      assert.equal(await db.findLiveDeviceMark(idHash(), NOW), null);
+      assert.equal(await db.findLiveDeviceMark(kept.idHash, kept.expiresAt), null, 'not from its expiry on');
+
+      await db.renewDeviceMark(kept.idHash, NOW + 2 * HOUR);
+      assert.equal((await db.findLiveDeviceMark(kept.idHash, NOW + HOUR))?.expiresAt, NOW + 2 * HOUR);
+
+      assert.equal(await db.deleteDeviceMarksOfUser(user.id, kept.idHash), 2);
+      assert.equal(await db.findLiveDeviceMark(dropped.idHash, NOW), null);
+      assert.ok(await db.findLiveDeviceMark(kept.idHash, NOW), 'the one kept');
+      assert.ok(await db.findLiveDeviceMark(others.idHash, NOW), "another person's marks stay");
+
+      await db.createDeviceMark(stale);
+      assert.ok((await db.deleteExpiredDeviceMarks(NOW)) >= 1);
+      assert.equal(await db.findLiveDeviceMark(stale.idHash, NOW - 2), null, 'gone, not merely expired');
+      assert.ok(await db.findLiveDeviceMark(kept.idHash, NOW));
+      assert.equal(await db.deleteDeviceMarksOfUser(other.id), 1);
+    });
+
     it('keeps an audit log, newest first, per person or for everyone', async () => {
       const user = await db.createUser(newUser(), newSession());
       assert.ok(user);

@@ -41,6 +41,7 @@ export class UnreachableStore implements KeyValueStore {
   deleteIfEquals = async () => this.fail();
   delete = async () => this.fail();
   increment = async () => this.fail();
+  decrement = async () => this.fail();
   ttl = async () => this.fail();
   ping = async () => this.fail();
   close = async () => {};

@@ -101,6 +101,10 @@ export class TimeTravellingRedisStore implements KeyValueStore {
     await this.ageing;
     return this.inner.increment(key, ttlMs);
   }
+  async decrement(key: string): Promise<void> {
+    await this.ageing;
+    return this.inner.decrement(key);
+  }
   async ttl(key: string): Promise<number | null> {
     await this.ageing;
     return this.inner.ttl(key);

@@ -170,6 +170,34 @@ export function keyValueStoreConformance(subject: KeyValueStoreUnderTest): void 
       assert.equal(await store.get('attempts'), String(CALLERS));
     });
 
+    it('decrement takes one back within the window, keeps the window, and never revives an expired counter', async () => {
+      const store = await open();
+      await store.increment('reserved', short);
+      await store.increment('reserved', short);
+      await store.decrement('reserved');
+      assert.equal(await store.get('reserved'), '1');
+      const left = await store.ttl('reserved');
+      assert.ok(left !== null && left <= short, `the window is unchanged (${left} ms)`);
+      await waitPastShortTtl();
+      await store.decrement('reserved');
+      assert.equal(await store.get('reserved'), null);
+      assert.equal(await store.ttl('reserved'), null);
+      assert.equal((await store.increment('reserved', LONG_TTL_MS)).count, 1);
+      await store.decrement('never-counted');
+      assert.equal(await store.get('never-counted'), null);
+    });
+
+    it(`${CALLERS} concurrent increments and decrements leave exactly the difference`, async () => {
+      const store = await open();
+      await Promise.all(Array.from({ length: CALLERS }, () => store.increment('pair', LONG_TTL_MS)));
+      await Promise.all(
+        Array.from({ length: CALLERS }, (_, i) =>
+          i % 2 === 0 ? store.decrement('pair') : store.increment('pair', LONG_TTL_MS),
+        ),
+      );
+      assert.equal(await store.get('pair'), String(CALLERS));
+    });
+
     it('ttl is null for a missing key and counts down what is left of a live one', async () => {
       const store = await open();
       assert.equal(await store.ttl('missing'), null);

@@ -4,7 +4,7 @@ import { ACCOUNT_TYPES } from '../../services/accounts.js';
 import { clientOf } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
 import { phoneField, requiredString, retReplies } from '../schemas.js';
-import { readSessionId, setSessionCookie } from '../session-cookie.js';
+import { readSessionId, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface Body {
@@ -65,6 +65,7 @@ export default async function registerRoute(app: FastifyInstance, { services, co
       if (!result.ok) return sendFailure(reply, result);
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);
+      setDeviceCookie(reply, result.value.deviceMarks, cookie);
       return sendOk(reply, 'registered');
     },
   );

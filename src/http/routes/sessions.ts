@@ -3,7 +3,7 @@ import { RET } from '../../ret.js';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk, sendRet } from '../reply.js';
 import { passwordField, phoneField, requiredString, retReplies, retReply } from '../schemas.js';
-import { clearSessionCookie, readSessionId, setSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie, readSessionId, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface LoginBody {
@@ -82,6 +82,7 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
       // The id a client presented is never kept: it is destroyed and a new one issued.
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);
+      setDeviceCookie(reply, result.value.deviceMarks, cookie);
       return sendOk(reply, 'loggedIn');
     },
   );
