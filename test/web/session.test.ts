@@ -136,7 +136,11 @@ describe('the home and login pages', () => {
     }
     await page.getByLabel('密码').fill(PASSWORD);
     await submit.click();
-    await expectText(page.getByRole('alert'), '登录失败次数太多，请 10 分钟后再试', 'lockout message');
+    await expectText(
+      page.getByRole('alert'),
+      '登录失败次数太多，请 10 分钟后再试，或改用短信验证码登录',
+      'lockout message',
+    );
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
