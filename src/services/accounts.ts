@@ -169,21 +169,18 @@ export class AccountService {
   async logIn(input: LoginInput, client: ClientInfo): Promise<Result<LoggedInAs>> {
     const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
-    const user = await this.users.findUserByPhone(phone);
-    const device = user === null ? null : await this.devices.recognise(client.deviceMarks ?? [], user.id);
+    const marks = client.deviceMarks ?? [];
+    // A stranger (no mark) is counted before anything is looked up: a flood costs no query.
+    const known = marks.length === 0 ? null : await this.users.findUserByPhone(phone);
+    const device = known === null ? null : await this.devices.recognise(marks, known.id);
     // Counted before the hash: a guess that finds the allowance spent is never judged.
-    const guess = await this.guesses.admit({
-      phone,
-      userId: user?.id ?? null,
-      client,
-      device,
-      action: 'login',
-    });
+    const guess = await this.guesses.admit({ phone, client, device, action: 'login' });
     if (!guess.ok) return guess;
 
+    const user = marks.length === 0 ? await this.users.findUserByPhone(phone) : known;
     const matches = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), input.password);
     if (user === null || !matches) {
-      await guess.value.wrong();
+      await guess.value.wrong(user?.id ?? null);
       return fail(RET.LOGINERR, 'loginFailed');
     }
     await guess.value.right();
@@ -258,16 +255,10 @@ export class AccountService {
     const rules = this.checkNewPassword(input);
     if (!rules.ok) return rules;
     const device = await this.devices.recognise(client.deviceMarks ?? [], user.id);
-    const guess = await this.guesses.admit({
-      phone: user.phone,
-      userId: user.id,
-      client,
-      device,
-      action: 'password_change',
-    });
+    const guess = await this.guesses.admit({ phone: user.phone, client, device, action: 'password_change' });
     if (!guess.ok) return guess;
     if (!(await this.hasher.verify(user.passwordHash, input.oldPassword))) {
-      await guess.value.wrong();
+      await guess.value.wrong(user.id);
       return fail(RET.PWDERR, 'oldPasswordWrong');
     }
     await guess.value.right();

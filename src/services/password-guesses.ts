@@ -15,13 +15,12 @@ export interface PasswordGuessSettings {
 export interface AdmittedGuess {
   /** The password was right: the guess is given back, so that logging in costs no allowance. */
   right(): Promise<void>;
-  /** The password was wrong: the guess stays counted. */
-  wrong(): Promise<void>;
+  /** The password was wrong: the guess stays counted. `userId`: whose it was, if anyone's. */
+  wrong(userId: number | null): Promise<void>;
 }
 
 export interface GuessAt {
   phone: string;
-  userId: number | null;
   client: ClientInfo;
   /** The hash of a device mark recognised for this account, or null for anyone else. */
   device: string | null;
@@ -75,8 +74,8 @@ export class PasswordGuesses {
       right: async () => {
         await Promise.all([this.limits.release(ipKey), this.limits.release(scopeKey)]);
       },
-      wrong: async () => {
-        const { phone, userId, client, action } = guess;
+      wrong: async (userId) => {
+        const { phone, client, action } = guess;
         this.events.login('wrong_credentials');
         await this.audit.record({ action, outcome: 'wrong_password', userId, phone, client });
         if (forScope.count === maxFailures) {
