@@ -197,8 +197,9 @@ export class SmsCodeService {
     const stored = await this.store.get(codeKey);
     if (stored === null) return fail(RET.NODATA, 'smsCodeExpired');
 
-    // Asking for new codes must not buy unlimited guesses: wrong guesses are also counted per hour.
-    const guesses = await this.limits.reached(keys.guesses(phone), this.settings.guessesPerPhonePerHour);
+    // Asking for new codes must not buy unlimited guesses: guesses are also counted per phone
+    // per hour, before they are judged; a right one gives its place back.
+    const guesses = await this.limits.hit(keys.guesses(phone), this.settings.guessesPerPhonePerHour, 3600);
     if (!guesses.allowed) {
       return fail(
         RET.REQERR,
@@ -213,12 +214,15 @@ export class SmsCodeService {
     );
     // Past the limit the code is dead: only a new code resets the count. It is not deleted
     // here, so that a right guess still in flight (counted within the limit) can spend it.
-    if (count > this.settings.maxAttempts) return fail(RET.NODATA, 'smsCodeDead');
+    if (count > this.settings.maxAttempts) {
+      await this.limits.release(keys.guesses(phone));
+      return fail(RET.NODATA, 'smsCodeDead');
+    }
     if (!this.digester.matches(stored, `sms:${purpose}`, phone, code.trim())) {
-      await this.limits.hit(keys.guesses(phone), Number.MAX_SAFE_INTEGER, 3600);
       if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
       return fail(RET.DATAERR, 'smsCodeWrong');
     }
+    await this.limits.release(keys.guesses(phone));
     const ttlMs = (await this.store.ttl(codeKey)) ?? 0;
     return ok({
       consume: () => this.store.deleteIfEquals(codeKey, stored),

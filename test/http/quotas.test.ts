@@ -108,6 +108,18 @@ describe('abuse quotas', () => {
       assertRet(await register(fourth), '0');
     }));
 
+  it('wrong SMS-code guesses per phone per hour are counted before they are judged: 50 at once, at most the limit judged', () =>
+    withApp({ SMS_CODE_GUESSES_PER_PHONE_PER_HOUR: '3' }, async (t) => {
+      const phone = newPhone();
+      const code = await sendSmsCode(t.app, phone);
+      const wrong = code === '000000' ? '111111' : '000000';
+      const body = { phone, phone_code: wrong, password: 'password1', password2: 'password1' };
+      const replies = await Promise.all(Array.from({ length: 50 }, () => post(t.app, '/register', body)));
+      const codes = replies.map((r) => (r.json() as { re_code: string }).re_code);
+      assert.ok(codes.filter((c) => c === '4004').length <= 3, codes.join(','));
+      assert.equal(codes.filter((c) => c === '4004' || c === '4201').length, 50, codes.join(','));
+    }));
+
   it('the client address is the socket’s unless TRUST_PROXY names the proxy', async () => {
     const spoofed = { 'x-forwarded-for': '203.0.113.7' };
     await withApp({ SMS_PER_IP_PER_HOUR: '1' }, async (t) => {
