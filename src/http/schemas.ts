@@ -12,6 +12,12 @@ export const phoneField = requiredString(
 /** A password as sent: bounded here; its length rule is the service's, with a message that says it. */
 export const passwordField = requiredString(1024);
 
+/** An app's device marks (issue #12), sent back as the last login answered them; browsers use the `device` cookie. */
+export const deviceMarkField = requiredString(
+  300,
+  'Apps without cookies: the device_mark the last login or registration answered (with X-Client: app)',
+);
+
 /** Every reply: `re_code` from the RET table and a sentence. */
 export const retReply = {
   type: 'object',
@@ -28,6 +34,23 @@ export function retReplies(...examples: { re_code: string; msg: string }[]) {
 }
 
 export const replies = { 200: retReply } as const;
+
+/** A login's or registration's reply: with `X-Client: app`, the device marks to keep come in the body. */
+export function loginReplies(...examples: { re_code: string; msg: string }[]) {
+  return {
+    200: {
+      ...retReply,
+      properties: {
+        ...retReply.properties,
+        device_mark: {
+          type: 'string',
+          description: 'With X-Client: app only: keep it, and send it as device_mark at the next login',
+        },
+      },
+      examples,
+    },
+  } as const;
+}
 
 /** A reply in the seed's paging shape, `data` holding items of `item`'s schema. */
 export function pagedReply<T extends object>(item: T) {

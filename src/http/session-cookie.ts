@@ -31,15 +31,28 @@ export function clearSessionCookie(reply: FastifyReply, settings: CookieSettings
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: settings.secure });
 }
 
+/** An app (`X-Client: app`) keeps its device marks itself, having no cookie jar (wx.request, say). */
+const isApp = (request: FastifyRequest): boolean => request.headers['x-client'] === 'app';
+
+/** The device marks a client presented: an app's `device_mark` body field, else the browser's cookie. */
 export function readDeviceMarks(request: FastifyRequest): string[] {
+  const body = request.body as { device_mark?: unknown } | undefined;
+  if (isApp(request) && typeof body?.device_mark === 'string')
+    return DeviceMarkService.parse(body.device_mark);
   return DeviceMarkService.parse(request.cookies[DEVICE_COOKIE]);
 }
 
-export function setDeviceCookie(
+/**
+ * Hands the client the device marks it keeps from now on: a browser in its HttpOnly cookie,
+ * an app in the reply's `device_mark` field (what this returns, to be added to the body).
+ */
+export function handOverDeviceMarks(
+  request: FastifyRequest,
   reply: FastifyReply,
   marks: readonly string[],
   settings: CookieSettings,
-): void {
+): { device_mark?: string } {
+  if (isApp(request)) return { device_mark: marks.join('~') };
   reply.setCookie(DEVICE_COOKIE, marks.join('~'), {
     path: DEVICE_COOKIE_PATH,
     httpOnly: true,
@@ -47,4 +60,5 @@ export function setDeviceCookie(
     secure: settings.secure,
     maxAge: settings.deviceMaxAgeSeconds,
   });
+  return {};
 }

@@ -298,3 +298,58 @@ describe('the lockout never locks the owner out (device marks)', () => {
     assertRet(await logIn(t, stolen, phone, 'a brand new password'), '4201');
   });
 });
+
+describe('apps keep their device mark in a field (X-Client: app)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  const appCall = (path: string, payload: object) =>
+    t.app.inject({
+      method: 'POST',
+      url: `${API}${path}`,
+      headers: { 'x-client': 'app' },
+      remoteAddress: '203.0.113.30',
+      payload,
+    });
+
+  it('registration answers device_mark in the body and sets no device cookie; the mark gets the app in while strangers keep the phone locked', async () => {
+    const phone = newPhone();
+    const code = await smsCodeFor(t, newBrowser('203.0.113.30'), phone, 'register');
+    const registered = await appCall('/register', {
+      phone,
+      phone_code: code,
+      password: PASSWORD,
+      password2: PASSWORD,
+    });
+    const body = assertRet(registered, '0');
+    assert.equal(typeof body.device_mark, 'string');
+    assert.equal(
+      registered.cookies.find((c) => c.name === 'device'),
+      undefined,
+    );
+    for (let i = 0; i < 5; i++) await logIn(t, newBrowser(stranger(400 + i)), phone, 'attack');
+    assertRet(await appCall('/sessions', { phone, password: PASSWORD }), '4201');
+    assertRet(await appCall('/sessions', { phone, password: PASSWORD, device_mark: 'not a mark' }), '4201');
+    const loggedIn = assertRet(
+      await appCall('/sessions', { phone, password: PASSWORD, device_mark: body.device_mark }),
+      '0',
+    );
+    assert.equal(loggedIn.device_mark, body.device_mark, 'the same mark, renewed');
+  });
+
+  it('a browser (no X-Client) never gets the mark in the body, and a device_mark field from it is ignored', async () => {
+    const owner = newBrowser();
+    const phone = await registerIn(t, owner);
+    const response = await logIn(t, owner, phone);
+    assert.equal(assertRet(response, '0').device_mark, undefined);
+    for (let i = 0; i < 5; i++) await logIn(t, newBrowser(stranger(500 + i)), phone, 'attack');
+    const [mark] = (owner.cookies.device ?? '').split('~');
+    assertRet(
+      await send(t, newBrowser(), 'POST', '/sessions', { phone, password: PASSWORD, device_mark: mark }),
+      '4201',
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { passwordField, phoneField, requiredString, retReplies } from '../schemas.js';
+import { deviceMarkField, passwordField, phoneField, requiredString, retReplies } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 interface ResetBody {
@@ -15,6 +15,7 @@ interface ChangeBody {
   old_password: string;
   password: string;
   password2: string;
+  device_mark?: string;
 }
 
 /** POST /passwords/reset (forgotten password, by SMS code) and PUT /passwords (change, logged in). */
@@ -73,6 +74,7 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
             old_password: passwordField,
             password: passwordField,
             password2: passwordField,
+            device_mark: deviceMarkField,
           },
         },
         response: retReplies({ re_code: '0', msg: '密码修改成功' }, { re_code: '4106', msg: '原密码错误' }),

@@ -3,8 +3,8 @@ import type { AccountType } from '../../db/user-store.js';
 import { ACCOUNT_TYPES } from '../../services/accounts.js';
 import { clientOf } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { phoneField, requiredString, retReplies } from '../schemas.js';
-import { readSessionId, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
+import { deviceMarkField, loginReplies, phoneField, requiredString } from '../schemas.js';
+import { handOverDeviceMarks, readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface Body {
@@ -13,6 +13,7 @@ interface Body {
   password: string;
   password2: string;
   types?: AccountType;
+  device_mark?: string;
 }
 
 /** POST /register — contract §2: create a patient or doctor account and log it in. */
@@ -46,9 +47,10 @@ export default async function registerRoute(app: FastifyInstance, { services, co
             password: requiredString(1024, 'The password; the length rule is checked after the phone'),
             password2: requiredString(1024, 'The password again'),
             types: { type: 'string', enum: ACCOUNT_TYPES, default: 'patient' },
+            device_mark: deviceMarkField,
           },
         },
-        response: retReplies(
+        response: loginReplies(
           { re_code: '0', msg: '注册成功' },
           { re_code: '4002', msg: '短信验证码已过期或不存在，请重新获取' },
           { re_code: '4003', msg: '该手机号已注册' },
@@ -65,8 +67,8 @@ export default async function registerRoute(app: FastifyInstance, { services, co
       if (!result.ok) return sendFailure(reply, result);
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);
-      setDeviceCookie(reply, result.value.deviceMarks, cookie);
-      return sendOk(reply, 'registered');
+      const marks = handOverDeviceMarks(request, reply, result.value.deviceMarks, cookie);
+      return sendOk(reply, 'registered', marks);
     },
   );
 }

@@ -2,14 +2,28 @@ import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk, sendRet } from '../reply.js';
-import { passwordField, phoneField, requiredString, retReplies, retReply } from '../schemas.js';
-import { clearSessionCookie, readSessionId, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
+import {
+  deviceMarkField,
+  loginReplies,
+  passwordField,
+  phoneField,
+  requiredString,
+  retReplies,
+  retReply,
+} from '../schemas.js';
+import {
+  clearSessionCookie,
+  handOverDeviceMarks,
+  readSessionId,
+  setSessionCookie,
+} from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface LoginBody {
   phone: string;
   password?: string;
   phone_code?: string;
+  device_mark?: string;
 }
 
 const sessionList = {
@@ -57,9 +71,10 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
             phone: phoneField,
             password: passwordField,
             phone_code: requiredString(16, 'An SMS code sent with purpose "login", instead of the password'),
+            device_mark: deviceMarkField,
           },
         },
-        response: retReplies(
+        response: loginReplies(
           { re_code: '0', msg: '登陆成功' },
           { re_code: '4102', msg: '手机号或密码错误' },
           { re_code: '4201', msg: '登录失败次数过多，请 600 秒后再试' },
@@ -82,8 +97,8 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
       // The id a client presented is never kept: it is destroyed and a new one issued.
       await services.sessions.endSession(readSessionId(request));
       setSessionCookie(reply, result.value.sessionId, cookie);
-      setDeviceCookie(reply, result.value.deviceMarks, cookie);
-      return sendOk(reply, 'loggedIn');
+      const marks = handOverDeviceMarks(request, reply, result.value.deviceMarks, cookie);
+      return sendOk(reply, 'loggedIn', marks);
     },
   );
 
