@@ -4,7 +4,8 @@
 // exact solve rate of each and of "any of them". A measurement for SECURITY.md, not a test:
 // it needs Debian's `tesseract-ocr` and is part of neither `npm test` nor CI.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -298,6 +299,10 @@ const percent = (value: number): string => `${value.toFixed(1)}%`;
 
 const started = performance.now();
 const directory = await mkdtemp(path.join(tmpdir(), 'captcha-ocr-'));
+// Removed however the run ends (a tesseract failure included), unless asked to keep it.
+process.on('exit', () => {
+  if (!options.keep) rmSync(directory, { recursive: true, force: true });
+});
 const renderer = new CanvasCaptchaRenderer();
 const texts: string[] = [];
 const pictures: { config: Config; index: number; file: string }[] = [];
@@ -414,4 +419,3 @@ console.log(
 );
 
 if (options.keep) console.log(`PNGs kept in ${directory}`);
-else await rm(directory, { recursive: true, force: true });
