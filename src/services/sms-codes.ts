@@ -197,32 +197,29 @@ export class SmsCodeService {
     const stored = await this.store.get(codeKey);
     if (stored === null) return fail(RET.NODATA, 'smsCodeExpired');
 
+    const attemptsKey = keys.attempts(purpose, phone);
+    const { count } = await this.store.increment(attemptsKey, this.settings.ttlSeconds * 1000);
+    // Past the limit the code is dead: only a new code resets the count. It is not deleted
+    // here, so that a right guess still in flight (counted within the limit) can spend it.
+    if (count > this.settings.maxAttempts) return fail(RET.NODATA, 'smsCodeDead');
+
     // Asking for new codes must not buy unlimited guesses: guesses are also counted per phone
     // per hour, before they are judged; a right one gives its place back.
-    const guesses = await this.limits.hit(keys.guesses(phone), this.settings.guessesPerPhonePerHour, 3600);
+    const guessesKey = keys.guesses(phone);
+    const guesses = await this.limits.hit(guessesKey, this.settings.guessesPerPhonePerHour, 3600);
     if (!guesses.allowed) {
+      await this.store.decrement(attemptsKey); // not judged: the code keeps this try
       return fail(
         RET.REQERR,
         { key: 'smsGuessesQuota', params: { seconds: guesses.retryAfterSeconds } },
         guesses.retryAfterSeconds,
       );
     }
-
-    const { count } = await this.store.increment(
-      keys.attempts(purpose, phone),
-      this.settings.ttlSeconds * 1000,
-    );
-    // Past the limit the code is dead: only a new code resets the count. It is not deleted
-    // here, so that a right guess still in flight (counted within the limit) can spend it.
-    if (count > this.settings.maxAttempts) {
-      await this.limits.release(keys.guesses(phone));
-      return fail(RET.NODATA, 'smsCodeDead');
-    }
     if (!this.digester.matches(stored, `sms:${purpose}`, phone, code.trim())) {
       if (count === this.settings.maxAttempts) await this.store.deleteIfEquals(codeKey, stored);
       return fail(RET.DATAERR, 'smsCodeWrong');
     }
-    await this.limits.release(keys.guesses(phone));
+    await this.limits.release(guessesKey);
     const ttlMs = (await this.store.ttl(codeKey)) ?? 0;
     return ok({
       consume: () => this.store.deleteIfEquals(codeKey, stored),
