@@ -67,6 +67,11 @@ const CATALOGUE = {
   bodyTooLarge: { zh: '请求体过大', en: 'The body is too large' },
   routeNotFound: { zh: '接口不存在', en: 'No such endpoint' },
   methodNotAllowed: { zh: '请求方法不被允许', en: 'Method not allowed on this endpoint' },
+  urlMalformed: { zh: '请求地址格式错误', en: 'The request URL is malformed' },
+  urlTooLong: { zh: '请求地址中的参数过长', en: 'A parameter in the request URL is too long' },
+  headersTooLarge: { zh: '请求头过大', en: 'The request headers are too large' },
+  requestMalformed: { zh: '请求格式错误', en: 'The request is not valid HTTP' },
+  requestTimedOut: { zh: '请求超时', en: 'The request took too long to arrive' },
   crossSiteRefused: { zh: '跨站请求被拒绝', en: 'Cross-site request refused' },
 
   // Captcha.
