@@ -137,6 +137,11 @@ const CATALOGUE = {
   gradeRule: { zh: '职称只能是 professor 或 assprofessor', en: 'grade must be professor or assprofessor' },
   doctorsOnly: { zh: '仅医生账号可以进行此操作', en: 'Only doctors can do this' },
   adminsOnly: { zh: '仅管理员可以进行此操作', en: 'Only administrators can do this' },
+  cannotDisableSelf: { zh: '不能停用自己的账号', en: 'You cannot disable your own account' },
+  lastAdmin: {
+    zh: '这是最后一位启用的管理员，不能停用或取消其管理员身份',
+    en: 'This is the last enabled administrator: it can be neither disabled nor demoted',
+  },
   expertNotFound: { zh: '没有这位医生', en: 'No such doctor' },
   sessionNotFound: { zh: '没有这个会话', en: 'No such session' },
   profileUpdated: { zh: '修改成功', en: 'Saved' },
