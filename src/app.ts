@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open-database.js';
 import type { AccountDatabase } from './db/user-store.js';
-import errorReplies from './http/plugins/errors.js';
+import errorReplies, { clientErrorReply, frameworkErrorReply } from './http/plugins/errors.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
@@ -96,6 +96,9 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     trustProxy: config.trustProxy,
     // Contract §1: a number where a string belongs is refused, never coerced.
     ajv: { customOptions: { coerceTypes: false } },
+    // Contract §1: even what fails before routing (an undecodable URL, headers too large) is `{re_code, msg}`.
+    frameworkErrors: frameworkErrorReply,
+    clientErrorHandler: clientErrorReply,
   });
 
   // Contract §1: request bodies are JSON; Fastify's built-in text/plain parser would let text through.

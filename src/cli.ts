@@ -17,7 +17,7 @@ commands:
   user show <phone|id>                 one account
   user approve|reject <phone|id>       vet a doctor
   user disable|enable <phone|id>       a disabled account cannot log in; its sessions end
-  user set-role <phone|id> user|admin  give or take the admin role
+  user set-role <phone|id> user|admin  give or take the admin role (never from the last enabled admin)
   audit tail [--count N]               the newest audit entries, everyone's`;
 
 type Print = (line: string) => void;

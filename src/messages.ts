@@ -67,6 +67,11 @@ const CATALOGUE = {
   bodyTooLarge: { zh: '请求体过大', en: 'The body is too large' },
   routeNotFound: { zh: '接口不存在', en: 'No such endpoint' },
   methodNotAllowed: { zh: '请求方法不被允许', en: 'Method not allowed on this endpoint' },
+  urlMalformed: { zh: '请求地址格式错误', en: 'The request URL is malformed' },
+  urlTooLong: { zh: '请求地址中的参数过长', en: 'A parameter in the request URL is too long' },
+  headersTooLarge: { zh: '请求头过大', en: 'The request headers are too large' },
+  requestMalformed: { zh: '请求格式错误', en: 'The request is not valid HTTP' },
+  requestTimedOut: { zh: '请求超时', en: 'The request took too long to arrive' },
   crossSiteRefused: { zh: '跨站请求被拒绝', en: 'Cross-site request refused' },
 
   // Captcha.
@@ -132,6 +137,11 @@ const CATALOGUE = {
   gradeRule: { zh: '职称只能是 professor 或 assprofessor', en: 'grade must be professor or assprofessor' },
   doctorsOnly: { zh: '仅医生账号可以进行此操作', en: 'Only doctors can do this' },
   adminsOnly: { zh: '仅管理员可以进行此操作', en: 'Only administrators can do this' },
+  cannotDisableSelf: { zh: '不能停用自己的账号', en: 'You cannot disable your own account' },
+  lastAdmin: {
+    zh: '这是最后一位启用的管理员，不能停用或取消其管理员身份',
+    en: 'This is the last enabled administrator: it can be neither disabled nor demoted',
+  },
   expertNotFound: { zh: '没有这位医生', en: 'No such doctor' },
   sessionNotFound: { zh: '没有这个会话', en: 'No such session' },
   profileUpdated: { zh: '修改成功', en: 'Saved' },

@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /**
  * Outside production the service needs no setup: a secret is generated on first start
- * and kept in `<dataDir>/secret` (mode 0600), so codes stay valid across restarts.
+ * and kept in `<dataDir>/secret` (mode 0600, in a folder created 0700), so codes stay valid
+ * across restarts.
  */
 export function secretFromFile(dataDir: string): string {
   const file = path.join(dataDir, 'secret');
@@ -14,7 +15,7 @@ export function secretFromFile(dataDir: string): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('hex');
   fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;

@@ -122,4 +122,51 @@ describe('npx medicine', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the last enabled admin can be neither disabled nor demoted; with another admin it can', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-cli-admins-'));
+    try {
+      const env = { DATA_DIR: dir };
+      assert.equal(medicine(['migrate'], env).code, 0);
+      const db = await openDatabase(loadConfig({ DATA_DIR: dir }));
+      for (const [phone, idHash] of [
+        ['13811114444', 'c'],
+        ['13811115555', 'd'],
+      ] as const) {
+        await db.createUser(
+          { phone, passwordHash: 'x', name: phone, types: 'patient', createdAt: 0 },
+          { idHash: idHash.repeat(64), createdAt: 0, lastUsedAt: 0, expiresAt: 1, ip: null, userAgent: null },
+        );
+      }
+      await db.close();
+
+      assert.equal(medicine(['user', 'set-role', '13811114444', 'admin'], env).code, 0);
+      for (const args of [
+        ['user', 'disable', '13811114444'],
+        ['user', 'set-role', '13811114444', 'user'],
+      ]) {
+        const refused = medicine(args, env);
+        assert.equal(refused.code, 1, args.join(' '));
+        assert.match(refused.stderr, /refused \(4004 lastAdmin\)/);
+      }
+      assert.equal(
+        JSON.parse(medicine(['user', 'show', '13811114444', '--json'], env).stdout).disabled,
+        false,
+      );
+
+      assert.equal(medicine(['user', 'set-role', '13811115555', 'admin'], env).code, 0);
+      assert.equal(
+        JSON.parse(medicine(['user', 'disable', '13811114444', '--json'], env).stdout).disabled,
+        true,
+      );
+      // The one left is now the last enabled admin; the disabled one may lose the role.
+      assert.equal(medicine(['user', 'set-role', '13811115555', 'user'], env).code, 1);
+      assert.equal(
+        JSON.parse(medicine(['user', 'set-role', '13811114444', 'user', '--json'], env).stdout).role,
+        'user',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

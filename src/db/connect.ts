@@ -19,9 +19,10 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const { default: SQLite } = await import('better-sqlite3');
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') createPrivateFile(path.resolve(file));
     const database = new SQLite(file === ':memory:' ? ':memory:' : path.resolve(file));
     database.pragma('journal_mode = WAL');
+    if (file !== ':memory:') tightenModes(path.resolve(file));
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
@@ -54,6 +55,27 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
     return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   }
   throw new Error('DATABASE_URL must start with sqlite:, postgres:// or mysql://');
+}
+
+/**
+ * The database holds password hashes and session digests: its folder is created 0700 and
+ * the file 0600 before SQLite opens it. SQLite gives its -wal and -shm files the mode of
+ * the database file, so they are private too.
+ */
+function createPrivateFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+}
+
+/** A database file (or its -wal/-shm) left readable by others by an older release is made private. */
+function tightenModes(file: string): void {
+  for (const each of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(each).mode & 0o077) !== 0) fs.chmodSync(each, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 /** How many distinct SQL texts keep their prepared statement (the app has a few dozen). */

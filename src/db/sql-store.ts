@@ -6,6 +6,7 @@ import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schem
 import type {
   AccountDatabase,
   AccountType,
+  AdminLoss,
   AuditEntry,
   DeviceMark,
   ExpertStatus,
@@ -242,6 +243,30 @@ export class SqlStore implements AccountDatabase {
         .where('id', '=', userId)
         .execute();
     });
+  }
+
+  withdrawKeepingAnAdmin(userId: number, change: AdminLoss): Promise<boolean> {
+    return this.run(change === 'disable' ? 'set disabled' : 'set role', () =>
+      this.db.transaction().execute(async (trx) => {
+        let enabledAdmins = trx
+          .selectFrom('users')
+          .select('id')
+          .where('role', '=', 'admin')
+          .where('disabled', '=', 0);
+        // The rows stay locked until commit, so a concurrent withdrawal waits and then
+        // counts what this one left. SQLite has no FOR UPDATE: its writers are serialised,
+        // and one that raced a write since its read fails (SQLITE_BUSY) instead of acting.
+        if (this.dialect !== 'sqlite') enabledAdmins = enabledAdmins.forUpdate();
+        const ids = (await enabledAdmins.execute()).map((row) => Number(row.id));
+        if (ids.includes(userId) && ids.length === 1) return false;
+        await trx
+          .updateTable('users')
+          .set(change === 'disable' ? { disabled: 1 } : { role: 'user' })
+          .where('id', '=', userId)
+          .execute();
+        return true;
+      }),
+    );
   }
 
   listApprovedExperts(offset: number, limit: number): Promise<Page<User>> {

@@ -48,6 +48,9 @@ export interface AuditEntry {
   detail: string | null;
 }
 
+/** A change that takes an admin away: disabling the account, or taking its admin role. */
+export type AdminLoss = 'disable' | 'demote';
+
 export interface NewUser {
   phone: string;
   passwordHash: string;
@@ -85,6 +88,11 @@ export interface UserStore {
   setRole(userId: number, role: Role): Promise<void>;
   setExpertStatus(userId: number, status: ExpertStatus): Promise<void>;
   setDisabled(userId: number, disabled: boolean): Promise<void>;
+  /**
+   * Disables the account, or sets its role to `user`, unless it is the last enabled admin;
+   * says whether it did. Atomic: two admins taking each other away at once leave one.
+   */
+  withdrawKeepingAnAdmin(userId: number, change: AdminLoss): Promise<boolean>;
   /** Approved, enabled doctors, oldest first. */
   listApprovedExperts(offset: number, limit: number): Promise<Page<User>>;
   listUsers(offset: number, limit: number): Promise<Page<User>>;

@@ -6,7 +6,11 @@ import type { ClientInfo, SessionService } from './sessions.js';
 export type AdminAction = 'approve' | 'reject' | 'disable' | 'enable';
 export const ADMIN_ACTIONS: readonly AdminAction[] = ['approve', 'reject', 'disable', 'enable'];
 
-/** What an admin (or the command line) may do to an account. */
+/**
+ * What an admin (or the command line) may do to an account. There is always an enabled
+ * admin left: the last one can be neither disabled nor demoted, and an admin cannot
+ * disable themselves.
+ */
 export class AdminService {
   constructor(
     private readonly users: UserStore,
@@ -31,7 +35,11 @@ export class AdminService {
         await this.users.setExpertStatus(target.id, action === 'approve' ? 'approved' : 'rejected');
         break;
       case 'disable':
-        await this.users.setDisabled(target.id, true);
+        // An admin who locks themselves out needs the command line to get back in.
+        if (actor !== null && actor.id === target.id) return fail(RET.DATAERR, 'cannotDisableSelf');
+        if (!(await this.users.withdrawKeepingAnAdmin(target.id, 'disable'))) {
+          return fail(RET.DATAERR, 'lastAdmin');
+        }
         await this.sessions.endSessionsOf(target.id);
         break;
       case 'enable':
@@ -53,7 +61,9 @@ export class AdminService {
   async setRole(targetId: number, role: 'user' | 'admin'): Promise<Result<User>> {
     const target = await this.users.findUserById(targetId);
     if (target === null) return fail(RET.USERERR, 'accountUnknown');
-    await this.users.setRole(target.id, role);
+    if (role === 'admin') await this.users.setRole(target.id, role);
+    else if (!(await this.users.withdrawKeepingAnAdmin(target.id, 'demote')))
+      return fail(RET.DATAERR, 'lastAdmin');
     await this.audit.record({
       action: 'admin',
       outcome: `set_role_${role}`,

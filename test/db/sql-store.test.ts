@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,6 +195,54 @@ for (const backend of backends) {
         }
       } finally {
         await other.destroy();
+        await store.close();
+      }
+    });
+
+    it('there is always an enabled admin: of admins disabled or demoted all at once, one is left', async () => {
+      const fresh = await backend.fresh();
+      drops.push(fresh.drop);
+      const store = await openDatabase(configFor(fresh.url));
+      const enabledAdmins = async () =>
+        (await store.listUsers(0, 1000)).items.filter((u) => u.role === 'admin' && !u.disabled);
+      try {
+        let phone = 13900005000;
+        const newAdmin = async () => {
+          phone += 1;
+          const user = await store.createUser(
+            { phone: String(phone), passwordHash: 'h', name: 'admin', types: 'patient', createdAt: 0 },
+            {
+              idHash: randomBytes(32).toString('hex'),
+              createdAt: 0,
+              lastUsedAt: 0,
+              expiresAt: 1,
+              ip: null,
+              userAgent: null,
+            },
+          );
+          assert.ok(user);
+          await store.setRole(user.id, 'admin');
+          return user.id;
+        };
+        const first = await newAdmin();
+        assert.equal(await store.withdrawKeepingAnAdmin(first, 'disable'), false, 'the only admin stays');
+        assert.equal(await store.withdrawKeepingAnAdmin(first, 'demote'), false, 'and keeps the role');
+        for (let round = 0; round < 10; round++) {
+          const candidates = [
+            ...(await enabledAdmins()).map((u) => u.id),
+            await newAdmin(),
+            await newAdmin(),
+          ];
+          const outcomes = await Promise.all(
+            candidates.map((id, i) => store.withdrawKeepingAnAdmin(id, i % 2 === 0 ? 'disable' : 'demote')),
+          );
+          assert.equal(outcomes.filter(Boolean).length, candidates.length - 1, `round ${round}`);
+          assert.equal((await enabledAdmins()).length, 1, `round ${round}`);
+        }
+        const patient = await newAdmin();
+        await store.setRole(patient, 'user');
+        assert.equal(await store.withdrawKeepingAnAdmin(patient, 'disable'), true, 'a non-admin is disabled');
+      } finally {
         await store.close();
       }
     });

@@ -227,6 +227,34 @@ describe('account features', () => {
       await logIn(t, phone);
       assertRet(await call(t, 'PUT', `/admin/users/${id}`, admin, { action: 'approve' }), '4105');
     });
+
+    it('an admin cannot disable their own account (DATAERR, saying why), but may disable another admin', async () => {
+      const adminPhone = newPhone();
+      const admin = await registerAccount(t.app, adminPhone, PASSWORD);
+      const adminId = (assertRet(await whoAmI(t.app, admin), '0').user as { user_id: number }).user_id;
+      assert.ok((await t.app.services.admin.setRole(adminId, 'admin')).ok);
+      const refused = assertRet(
+        await call(t, 'PUT', `/admin/users/${adminId}`, admin, { action: 'disable' }),
+        '4004',
+      );
+      assert.equal(refused.msg, '不能停用自己的账号');
+      const english = await t.app.inject({
+        method: 'PUT',
+        url: `${API}/admin/users/${adminId}`,
+        cookies: { session: admin },
+        headers: { 'accept-language': 'en' },
+        payload: { action: 'disable' },
+      });
+      assert.equal(assertRet(english, '4004').msg, 'You cannot disable your own account');
+      assertRet(await whoAmI(t.app, admin), '0');
+      await logIn(t, adminPhone);
+
+      const other = await registerAccount(t.app, newPhone(), PASSWORD);
+      const otherId = (assertRet(await whoAmI(t.app, other), '0').user as { user_id: number }).user_id;
+      assert.ok((await t.app.services.admin.setRole(otherId, 'admin')).ok);
+      assertRet(await call(t, 'PUT', `/admin/users/${otherId}`, admin, { action: 'disable' }), '0');
+      assertRet(await whoAmI(t.app, other), '4101');
+    });
   });
 
   describe('sessions', () => {

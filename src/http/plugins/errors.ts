@@ -1,8 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { RET } from '../../ret.js';
+import { RET, type Ret } from '../../ret.js';
 import { StorageError } from '../../store/key-value-store.js';
-import { retMessageKey, type Message } from '../../messages.js';
+import { renderMessage, retMessageKey, type Message, type MessageKey } from '../../messages.js';
 import { sendRet } from '../reply.js';
 
 interface ValidationIssue {
@@ -94,6 +96,66 @@ function causeOf(error: Error): string | undefined {
     : typeof cause.message === 'string'
       ? cause.message.slice(0, 200)
       : undefined;
+}
+
+/**
+ * Fastify's `frameworkErrors`: failures found before any route or hook runs. A URL that
+ * cannot be percent-decoded is malformed input, as malformed JSON is (400 PARAMERR); a
+ * path parameter past Fastify's length limit is an oversized request, as a body too
+ * large is (414 REQERR).
+ */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // The app's onSend hooks do not run for these replies: the headers every API reply has are set here.
+  reply.headers({
+    'x-request-id': request.id,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  if (error.code === 'FST_ERR_BAD_URL') {
+    sendRet(reply, RET.PARAMERR, 'urlMalformed', 400);
+  } else if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendRet(reply, RET.REQERR, 'urlTooLong', 414);
+  } else {
+    request.log.error({ err: error }, 'unexpected failure');
+    sendRet(reply, RET.SERVERERR, undefined, 500);
+  }
+}
+
+/** Node's parser refusals, by error code: HTTP status, RET code and sentence. */
+function clientErrorOutcome(code: string | undefined): { status: number; ret: Ret; key: MessageKey } {
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, ret: RET.REQERR, key: 'headersTooLarge' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, ret: RET.REQERR, key: 'requestTimedOut' };
+  return { status: 400, ret: RET.PARAMERR, key: 'requestMalformed' };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request (headers too
+ * large, bytes that are not HTTP, too slow) before Fastify saw it, so there is no reply
+ * object, only the socket. The answer is written by hand, still as the contract's JSON;
+ * the headers were not read, so the sentence is in the default language.
+ */
+export function clientErrorReply(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  // A reset connection is gone: nothing to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, ret, key } = clientErrorOutcome(error.code);
+  this.log.debug({ err: { code: error.code, message: error.message } }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify({ re_code: ret, msg: renderMessage({ key }, 'zh') });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Cache-Control: no-store\r\n' +
+        'X-Content-Type-Options: nosniff\r\n' +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy(error);
 }
 
 export default fp(errorReplies, { name: 'error-replies' });

@@ -5,12 +5,21 @@ import { sendRet } from '../reply.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * Whether `origin` is the server's own (scheme, host and port, as a browser compares them)
+ * or an allowed one. The server's scheme and host are what the client used: the socket's,
+ * or a trusted proxy's X-Forwarded-Proto / X-Forwarded-Host (TRUST_PROXY). `URL.origin`
+ * drops default ports, so `http://a:80` and `http://a` are one origin.
+ */
 function sameSite(request: FastifyRequest, origin: string, allowed: ReadonlySet<string>): boolean {
-  if (allowed.has(origin)) return true;
   try {
-    return new URL(origin).host === request.headers.host;
+    const claimed = new URL(origin).origin;
+    // Schemes other than http(s) have the opaque origin "null", which matches nothing.
+    if (claimed === 'null') return false;
+    if (allowed.has(claimed)) return true;
+    return claimed === new URL(`${request.protocol}://${request.host}`).origin;
   } catch {
-    return false; // "null" and other unreadable origins are not ours
+    return false; // "null", a missing Host and other unreadable origins are not ours
   }
 }
 
