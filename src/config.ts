@@ -1,6 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
+import type { ProviderSetting, SettingsReader } from './sms/provider-definition.js';
+import {
+  SMS_PROVIDERS,
+  smsProviderNamed,
+  type SmsProviderName,
+  type SmsProviderSettings,
+} from './sms/registry.js';
 
 /**
  * Everything the service can be told from outside, read once from the environment,
@@ -135,163 +142,57 @@ function trustProxy(env: Env): boolean | string {
   return raw; // a comma-separated list of addresses or CIDR ranges, handed to Fastify
 }
 
-// --- SMS providers (issue #8): one settings block per provider, read only when SMS_PROVIDER names it.
-export const SMS_PROVIDERS = ['console', 'aliyun', 'tencent', 'yuntongxun', 'twilio', 'webhook'] as const;
-export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+// --- SMS providers: each declares its variables and reads them in its own file (src/sms/registry.ts).
+export { SMS_PROVIDERS, type SmsProviderName, type SmsProviderSettings } from './sms/registry.js';
 
-/** Alibaba Cloud SMS (dysmsapi 2017-05-25, SendSms). */
-export interface AliyunSmsSettings {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  readonly signName: string;
-  readonly templateCode: string;
-  /** SMS_ALIYUN_ENDPOINT: an origin such as `https://dysmsapi.aliyuncs.com` (the default). */
-  readonly endpoint: string;
-}
-
-/** Tencent Cloud SMS (2021-01-11, SendSms). */
-export interface TencentSmsSettings {
-  readonly secretId: string;
-  readonly secretKey: string;
-  readonly sdkAppId: string;
-  readonly signName: string;
-  readonly templateId: string;
-  readonly region: string;
-  /** SMS_TENCENT_ENDPOINT: an origin such as `https://sms.tencentcloudapi.com` (the default). */
-  readonly endpoint: string;
-}
-
-/** Ronglian Cloud Communication (容联云通讯, REST 2013-12-26, TemplateSMS), the upstream project's provider. */
-export interface YuntongxunSmsSettings {
-  readonly accountSid: string;
-  readonly authToken: string;
-  readonly appId: string;
-  readonly templateId: string;
-  /** SMS_YUNTONGXUN_BASE_URL: `https://app.cloopen.com:8883` by default. */
-  readonly baseUrl: string;
-}
-
-/** Twilio Programmable Messaging (2010-04-01, Messages). */
-export interface TwilioSmsSettings {
-  readonly accountSid: string;
-  readonly authToken: string;
-  /** At least one of `from` and `messagingServiceSid` is set. */
-  readonly from: string | undefined;
-  readonly messagingServiceSid: string | undefined;
-  /** The text, with `{code}` and `{ttl_minutes}` filled in. */
-  readonly body: string;
-  /** SMS_TWILIO_BASE_URL: `https://api.twilio.com` by default. */
-  readonly baseUrl: string;
-}
-
-/** A signed JSON POST to a gateway of your own. */
-export interface WebhookSmsSettings {
-  readonly url: string;
-  /** HMAC-SHA256 key for the X-Medicine-Signature header. */
-  readonly secret: string;
-}
-
-export interface SmsProviderSettings {
-  readonly aliyun?: AliyunSmsSettings;
-  readonly tencent?: TencentSmsSettings;
-  readonly yuntongxun?: YuntongxunSmsSettings;
-  readonly twilio?: TwilioSmsSettings;
-  readonly webhook?: WebhookSmsSettings;
-}
-
+/**
+ * Reads the chosen provider's block through the reader it is handed, which lets it read
+ * only the variables it declared; a provider without settings has no block.
+ */
 function smsProviderSettings(env: Env, provider: SmsProviderName, production: boolean): SmsProviderSettings {
-  const required = (name: string): string => {
-    const value = env[name]?.trim();
-    if (value === undefined || value === '') {
-      throw new ConfigError(`${name} is required when SMS_PROVIDER=${provider}`);
-    }
-    return value;
+  const definition = smsProviderNamed(provider);
+  if (definition.readSettings === undefined) return {};
+  const declared = definition.settings as Readonly<Record<string, ProviderSetting>>;
+  const value = (name: string): string | undefined => {
+    if (!Object.hasOwn(declared, name))
+      throw new Error(`SMS provider ${provider} reads ${name}, which it does not declare`);
+    return env[name]?.trim() || undefined;
   };
-  const optional = (name: string): string | undefined => env[name]?.trim() || undefined;
-  // An endpoint is an origin (scheme, host, port); plain http is for a local stand-in, never production.
-  const origin = (name: string, fallback: string): string => {
-    const raw = env[name]?.trim() || fallback;
+  const httpUrl = (name: string, raw: string, shown: string): URL => {
     const url = URL.canParse(raw) ? new URL(raw) : undefined;
-    if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/') {
-      throw new ConfigError(`${name} must be an http(s) origin such as ${fallback}, got "${raw}"`);
+    if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
+      throw new ConfigError(`${name} must be an http(s) ${shown}`);
     }
-    if (production && url.protocol !== 'https:') {
+    // Plain http is for a local stand-in, never production.
+    if (production && url.protocol !== 'https:')
       throw new ConfigError(`${name} must use https when NODE_ENV=production`);
-    }
-    return url.origin;
+    return url;
   };
-  switch (provider) {
-    case 'console':
-      return {};
-    case 'aliyun':
-      return {
-        aliyun: Object.freeze({
-          accessKeyId: required('SMS_ALIYUN_ACCESS_KEY_ID'),
-          accessKeySecret: required('SMS_ALIYUN_ACCESS_KEY_SECRET'),
-          signName: required('SMS_ALIYUN_SIGN_NAME'),
-          templateCode: required('SMS_ALIYUN_TEMPLATE_CODE'),
-          endpoint: origin('SMS_ALIYUN_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
-        }),
-      };
-    case 'tencent':
-      return {
-        tencent: Object.freeze({
-          secretId: required('SMS_TENCENT_SECRET_ID'),
-          secretKey: required('SMS_TENCENT_SECRET_KEY'),
-          sdkAppId: required('SMS_TENCENT_SDK_APP_ID'),
-          signName: required('SMS_TENCENT_SIGN_NAME'),
-          templateId: required('SMS_TENCENT_TEMPLATE_ID'),
-          region: optional('SMS_TENCENT_REGION') ?? 'ap-guangzhou',
-          endpoint: origin('SMS_TENCENT_ENDPOINT', 'https://sms.tencentcloudapi.com'),
-        }),
-      };
-    case 'yuntongxun':
-      return {
-        yuntongxun: Object.freeze({
-          accountSid: required('SMS_YUNTONGXUN_ACCOUNT_SID'),
-          authToken: required('SMS_YUNTONGXUN_AUTH_TOKEN'),
-          appId: required('SMS_YUNTONGXUN_APP_ID'),
-          templateId: required('SMS_YUNTONGXUN_TEMPLATE_ID'),
-          baseUrl: origin('SMS_YUNTONGXUN_BASE_URL', 'https://app.cloopen.com:8883'),
-        }),
-      };
-    case 'twilio': {
-      const from = optional('SMS_TWILIO_FROM');
-      const messagingServiceSid = optional('SMS_TWILIO_MESSAGING_SERVICE_SID');
-      if (from === undefined && messagingServiceSid === undefined) {
-        throw new ConfigError(
-          'SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID is required when SMS_PROVIDER=twilio',
-        );
-      }
-      const body =
-        optional('SMS_TWILIO_BODY') ?? '【Medicine】您的验证码是 {code}，{ttl_minutes} 分钟内有效。';
-      if (!body.includes('{code}')) throw new ConfigError('SMS_TWILIO_BODY must contain {code}');
-      return {
-        twilio: Object.freeze({
-          accountSid: required('SMS_TWILIO_ACCOUNT_SID'),
-          authToken: required('SMS_TWILIO_AUTH_TOKEN'),
-          from,
-          messagingServiceSid,
-          body,
-          baseUrl: origin('SMS_TWILIO_BASE_URL', 'https://api.twilio.com'),
-        }),
-      };
-    }
-    case 'webhook': {
-      const raw = required('SMS_WEBHOOK_URL');
+  const read: SettingsReader<string> = {
+    production,
+    required: (name) => {
+      const found = value(name);
+      if (found === undefined) throw new ConfigError(`${name} is required when SMS_PROVIDER=${provider}`);
+      return found;
+    },
+    optional: (name) => value(name) ?? declared[name]?.default,
+    origin: (name) => {
+      const fallback = declared[name]?.default ?? '';
+      const raw = value(name) ?? fallback;
       const url = URL.canParse(raw) ? new URL(raw) : undefined;
-      if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
-        // Not echoed: a webhook URL may carry a token.
-        throw new ConfigError('SMS_WEBHOOK_URL must be an http(s) URL');
+      if (url === undefined || url.pathname !== '/') {
+        throw new ConfigError(`${name} must be an http(s) origin such as ${fallback}, got "${raw}"`);
       }
-      if (production && url.protocol !== 'https:') {
-        throw new ConfigError('SMS_WEBHOOK_URL must use https when NODE_ENV=production');
-      }
-      const secret = required('SMS_WEBHOOK_SECRET');
-      if (secret.length < 32) throw new ConfigError('SMS_WEBHOOK_SECRET must be at least 32 characters long');
-      return { webhook: Object.freeze({ url: url.href, secret }) };
-    }
-  }
+      return httpUrl(name, raw, `origin such as ${fallback}, got "${raw}"`).origin;
+    },
+    // Not echoed: a URL may carry a token.
+    url: (name) => httpUrl(name, read.required(name), 'URL').href,
+    fail: (message) => {
+      throw new ConfigError(message);
+    },
+  };
+  const settings = definition.readSettings(read);
+  return { [provider]: Object.freeze(settings) } as SmsProviderSettings;
 }
 // --- end of SMS providers.
 
