@@ -96,7 +96,64 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+/**
+ * Every variable this file reads, besides each SMS provider's own (declared in the provider's
+ * file, see src/sms/registry.ts). A read of a name not listed here does not compile, and
+ * test/readme.test.ts fails while one listed is missing from the README's Configuration.
+ */
+export const SETTING_NAMES = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_KEY_PREFIX',
+  'REDIS_COMMAND_TIMEOUT_MS',
+  'REDIS_CONNECT_TIMEOUT_MS',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'WORKERS',
+  'HASH_CONCURRENCY',
+  'CAPTCHA_THREADS',
+  'UV_THREADPOOL_SIZE',
+  'MEDICINE_SECRET',
+  'SMS_PROVIDER',
+  'PHONE_REGIONS',
+  'SMS_SEND_TIMEOUT_MS',
+  'SESSION_TTL_SECONDS',
+  'IMAGE_CODE_TTL_SECONDS',
+  'IMAGE_CODE_LENGTH',
+  'SMS_CODE_TTL_SECONDS',
+  'SMS_RESEND_SECONDS',
+  'SMS_CODE_MAX_ATTEMPTS',
+  'SMS_PER_PHONE_PER_DAY',
+  'SMS_PER_IP_PER_HOUR',
+  'SMS_PER_PHONE_PER_HOUR',
+  'SMS_GLOBAL_PER_HOUR',
+  'CAPTCHA_PER_IP_PER_MINUTE',
+  'LOGIN_FAILURES_PER_IP_PER_HOUR',
+  'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR',
+  'PASSWORD_MIN_LENGTH',
+  'TEST_PHONE_CODES',
+  'ALLOW_TEST_PHONE_CODES_IN_PRODUCTION',
+  'LOGIN_MAX_FAILURES',
+  'DEVICE_MARK_DAYS',
+  'LOGIN_LOCK_SECONDS',
+  'ALLOWED_ORIGINS',
+  'TRUST_PROXY',
+  'COOKIE_SECURE',
+  'BODY_LIMIT_BYTES',
+  'METRICS_TOKEN',
+  'LOG_LEVEL',
+  'MEDICINE_TEST_HOOKS',
+] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+/** The environment as this file may read it: only the names above. */
+type Settings = { readonly [Name in SettingName]?: string };
+
+function integer(env: Settings, name: SettingName, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   if (!/^\d+$/.test(raw.trim())) {
@@ -109,7 +166,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function flag(env: Env, name: string, fallback: boolean): boolean {
+function flag(env: Settings, name: SettingName, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -117,7 +174,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be 1/0, true/false, yes/no or on/off, got "${env[name]}"`);
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(env: Settings, name: SettingName, allowed: readonly T[], fallback: T): T {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -126,7 +183,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function databaseUrl(env: Env, dataDir: string): string {
+function databaseUrl(env: Settings, dataDir: string): string {
   const raw = env.DATABASE_URL?.trim();
   if (raw === undefined || raw === '') return `sqlite:${path.join(dataDir, 'medicine.db')}`;
   if (!/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/.test(raw)) {
@@ -135,7 +192,7 @@ function databaseUrl(env: Env, dataDir: string): string {
   return raw;
 }
 
-function trustProxy(env: Env): boolean | string {
+function trustProxy(env: Settings): boolean | string {
   const raw = env.TRUST_PROXY?.trim();
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
@@ -196,7 +253,7 @@ function smsProviderSettings(env: Env, provider: SmsProviderName, production: bo
 }
 // --- end of SMS providers.
 
-function hostPorts(env: Env, name: string): readonly string[] {
+function hostPorts(env: Settings, name: SettingName): readonly string[] {
   const list = (env[name] ?? '')
     .split(',')
     .map((n) => n.trim())
@@ -208,7 +265,7 @@ function hostPorts(env: Env, name: string): readonly string[] {
   return Object.freeze(list);
 }
 
-function testPhoneCodes(env: Env, production: boolean): ReadonlyMap<string, string> {
+function testPhoneCodes(env: Settings, production: boolean): ReadonlyMap<string, string> {
   const raw = env.TEST_PHONE_CODES?.trim() ?? '';
   const codes = new Map<string, string>();
   if (raw === '') return codes;
@@ -227,14 +284,14 @@ function testPhoneCodes(env: Env, production: boolean): ReadonlyMap<string, stri
   return codes;
 }
 
-function workers(env: Env): number {
+function workers(env: Settings): number {
   const raw = env.WORKERS?.trim().toLowerCase();
   if (raw === 'auto') return os.availableParallelism();
   return integer(env, 'WORKERS', 1, 1, 256);
 }
 
 /** A count of threads for one process: a number, or `auto` (the default): the cores divided among the processes. */
-function perProcess(env: Env, name: string, processes: number, min: number): number {
+function perProcess(env: Settings, name: SettingName, processes: number, min: number): number {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '' || raw === 'auto') {
     return Math.max(1, Math.floor(os.availableParallelism() / processes));
@@ -242,7 +299,7 @@ function perProcess(env: Env, name: string, processes: number, min: number): num
   return integer(env, name, 1, min, 64);
 }
 
-function phoneRegions(env: Env): readonly string[] {
+function phoneRegions(env: Settings): readonly string[] {
   const regions = (env.PHONE_REGIONS ?? 'CN')
     .split(',')
     .map((r) => r.trim().toUpperCase())
@@ -258,15 +315,25 @@ function phoneRegions(env: Env): readonly string[] {
   return Object.freeze(regions);
 }
 
-function metricsToken(env: Env): string | undefined {
+function metricsToken(env: Settings): string | undefined {
   const token = env.METRICS_TOKEN?.trim() || undefined;
   if (token !== undefined && token.length < 16)
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
   return token;
 }
 
+/**
+ * What a program needs besides the database: the command line (`npx medicine`) sends no SMS
+ * and hashes no code, so it neither requires nor reads the SMS provider's variables or the secret.
+ */
+export interface ConfigUse {
+  readonly sms: boolean;
+  readonly secret: boolean;
+}
+
 /** Reads the environment (by default `process.env`) into a frozen, validated `Config`. */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: true, secret: true }): Config {
+  const env: Settings = source;
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
@@ -275,14 +342,14 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MEDICINE_TEST_HOOKS must not be set when NODE_ENV=production');
   }
   const secret = env.MEDICINE_SECRET?.trim() || undefined;
-  if (production && secret === undefined) {
+  if (use.secret && production && secret === undefined) {
     throw new ConfigError('MEDICINE_SECRET is required when NODE_ENV=production (32+ random characters)');
   }
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError('MEDICINE_SECRET must be at least 32 characters long');
   }
   const smsProvider = oneOf(env, 'SMS_PROVIDER', SMS_PROVIDERS, 'console');
-  if (production && env.SMS_PROVIDER === undefined) {
+  if (use.sms && production && env.SMS_PROVIDER === undefined) {
     throw new ConfigError('SMS_PROVIDER must be set explicitly when NODE_ENV=production');
   }
   const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
@@ -306,7 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     secret,
     smsProvider,
-    sms: Object.freeze(smsProviderSettings(env, smsProvider, production)),
+    sms: Object.freeze(use.sms ? smsProviderSettings(source, smsProvider, production) : {}),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',
