@@ -46,7 +46,7 @@ describe('SMS provider configuration', () => {
 
   it('an SMS_PROVIDER outside the list is refused, and the message lists the choices', () => {
     assertConfigError(
-      { SMS_PROVIDER: 'smsbao' },
+      { SMS_PROVIDER: 'no-such-provider' },
       new RegExp(`SMS_PROVIDER must be one of ${SMS_PROVIDERS.join(', ')}`),
     );
   });
