@@ -142,7 +142,8 @@ export async function runCli(
   }
   let config: Config;
   try {
-    config = loadConfig();
+    // The environment as the server reads it, less what no command uses.
+    config = loadConfig(undefined, { sms: false, secret: false });
   } catch (error) {
     if (error instanceof ConfigError) {
       err(`medicine: ${error.message}`);

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
+import type { ProviderSetting, SettingsReader } from './sms/provider-definition.js';
+import {
+  SMS_PROVIDERS,
+  smsProviderNamed,
+  type SmsProviderName,
+  type SmsProviderSettings,
+} from './sms/registry.js';
 
 /**
  * Everything the service can be told from outside, read once from the environment,
@@ -89,7 +96,64 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+/**
+ * Every variable this file reads, besides each SMS provider's own (declared in the provider's
+ * file, see src/sms/registry.ts). A read of a name not listed here does not compile, and
+ * test/readme.test.ts fails while one listed is missing from the README's Configuration.
+ */
+export const SETTING_NAMES = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_KEY_PREFIX',
+  'REDIS_COMMAND_TIMEOUT_MS',
+  'REDIS_CONNECT_TIMEOUT_MS',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'WORKERS',
+  'HASH_CONCURRENCY',
+  'CAPTCHA_THREADS',
+  'UV_THREADPOOL_SIZE',
+  'MEDICINE_SECRET',
+  'SMS_PROVIDER',
+  'PHONE_REGIONS',
+  'SMS_SEND_TIMEOUT_MS',
+  'SESSION_TTL_SECONDS',
+  'IMAGE_CODE_TTL_SECONDS',
+  'IMAGE_CODE_LENGTH',
+  'SMS_CODE_TTL_SECONDS',
+  'SMS_RESEND_SECONDS',
+  'SMS_CODE_MAX_ATTEMPTS',
+  'SMS_PER_PHONE_PER_DAY',
+  'SMS_PER_IP_PER_HOUR',
+  'SMS_PER_PHONE_PER_HOUR',
+  'SMS_GLOBAL_PER_HOUR',
+  'CAPTCHA_PER_IP_PER_MINUTE',
+  'LOGIN_FAILURES_PER_IP_PER_HOUR',
+  'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR',
+  'PASSWORD_MIN_LENGTH',
+  'TEST_PHONE_CODES',
+  'ALLOW_TEST_PHONE_CODES_IN_PRODUCTION',
+  'LOGIN_MAX_FAILURES',
+  'DEVICE_MARK_DAYS',
+  'LOGIN_LOCK_SECONDS',
+  'ALLOWED_ORIGINS',
+  'TRUST_PROXY',
+  'COOKIE_SECURE',
+  'BODY_LIMIT_BYTES',
+  'METRICS_TOKEN',
+  'LOG_LEVEL',
+  'MEDICINE_TEST_HOOKS',
+] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+/** The environment as this file may read it: only the names above. */
+type Settings = { readonly [Name in SettingName]?: string };
+
+function integer(env: Settings, name: SettingName, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   if (!/^\d+$/.test(raw.trim())) {
@@ -102,7 +166,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function flag(env: Env, name: string, fallback: boolean): boolean {
+function flag(env: Settings, name: SettingName, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -110,7 +174,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be 1/0, true/false, yes/no or on/off, got "${env[name]}"`);
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(env: Settings, name: SettingName, allowed: readonly T[], fallback: T): T {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -119,7 +183,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function databaseUrl(env: Env, dataDir: string): string {
+function databaseUrl(env: Settings, dataDir: string): string {
   const raw = env.DATABASE_URL?.trim();
   if (raw === undefined || raw === '') return `sqlite:${path.join(dataDir, 'medicine.db')}`;
   if (!/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/.test(raw)) {
@@ -128,174 +192,68 @@ function databaseUrl(env: Env, dataDir: string): string {
   return raw;
 }
 
-function trustProxy(env: Env): boolean | string {
+function trustProxy(env: Settings): boolean | string {
   const raw = env.TRUST_PROXY?.trim();
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
   return raw; // a comma-separated list of addresses or CIDR ranges, handed to Fastify
 }
 
-// --- SMS providers (issue #8): one settings block per provider, read only when SMS_PROVIDER names it.
-export const SMS_PROVIDERS = ['console', 'aliyun', 'tencent', 'yuntongxun', 'twilio', 'webhook'] as const;
-export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+// --- SMS providers: each declares its variables and reads them in its own file (src/sms/registry.ts).
+export { SMS_PROVIDERS, type SmsProviderName, type SmsProviderSettings } from './sms/registry.js';
 
-/** Alibaba Cloud SMS (dysmsapi 2017-05-25, SendSms). */
-export interface AliyunSmsSettings {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  readonly signName: string;
-  readonly templateCode: string;
-  /** SMS_ALIYUN_ENDPOINT: an origin such as `https://dysmsapi.aliyuncs.com` (the default). */
-  readonly endpoint: string;
-}
-
-/** Tencent Cloud SMS (2021-01-11, SendSms). */
-export interface TencentSmsSettings {
-  readonly secretId: string;
-  readonly secretKey: string;
-  readonly sdkAppId: string;
-  readonly signName: string;
-  readonly templateId: string;
-  readonly region: string;
-  /** SMS_TENCENT_ENDPOINT: an origin such as `https://sms.tencentcloudapi.com` (the default). */
-  readonly endpoint: string;
-}
-
-/** Ronglian Cloud Communication (容联云通讯, REST 2013-12-26, TemplateSMS), the upstream project's provider. */
-export interface YuntongxunSmsSettings {
-  readonly accountSid: string;
-  readonly authToken: string;
-  readonly appId: string;
-  readonly templateId: string;
-  /** SMS_YUNTONGXUN_BASE_URL: `https://app.cloopen.com:8883` by default. */
-  readonly baseUrl: string;
-}
-
-/** Twilio Programmable Messaging (2010-04-01, Messages). */
-export interface TwilioSmsSettings {
-  readonly accountSid: string;
-  readonly authToken: string;
-  /** At least one of `from` and `messagingServiceSid` is set. */
-  readonly from: string | undefined;
-  readonly messagingServiceSid: string | undefined;
-  /** The text, with `{code}` and `{ttl_minutes}` filled in. */
-  readonly body: string;
-  /** SMS_TWILIO_BASE_URL: `https://api.twilio.com` by default. */
-  readonly baseUrl: string;
-}
-
-/** A signed JSON POST to a gateway of your own. */
-export interface WebhookSmsSettings {
-  readonly url: string;
-  /** HMAC-SHA256 key for the X-Medicine-Signature header. */
-  readonly secret: string;
-}
-
-export interface SmsProviderSettings {
-  readonly aliyun?: AliyunSmsSettings;
-  readonly tencent?: TencentSmsSettings;
-  readonly yuntongxun?: YuntongxunSmsSettings;
-  readonly twilio?: TwilioSmsSettings;
-  readonly webhook?: WebhookSmsSettings;
-}
-
+/**
+ * Reads the chosen provider's block through the reader it is handed, which lets it read
+ * only the variables it declared; a provider without settings has no block.
+ */
 function smsProviderSettings(env: Env, provider: SmsProviderName, production: boolean): SmsProviderSettings {
-  const required = (name: string): string => {
-    const value = env[name]?.trim();
-    if (value === undefined || value === '') {
-      throw new ConfigError(`${name} is required when SMS_PROVIDER=${provider}`);
-    }
-    return value;
+  const definition = smsProviderNamed(provider);
+  if (definition.readSettings === undefined) return {};
+  const declared = definition.settings as Readonly<Record<string, ProviderSetting>>;
+  const value = (name: string): string | undefined => {
+    if (!Object.hasOwn(declared, name))
+      throw new Error(`SMS provider ${provider} reads ${name}, which it does not declare`);
+    return env[name]?.trim() || undefined;
   };
-  const optional = (name: string): string | undefined => env[name]?.trim() || undefined;
-  // An endpoint is an origin (scheme, host, port); plain http is for a local stand-in, never production.
-  const origin = (name: string, fallback: string): string => {
-    const raw = env[name]?.trim() || fallback;
+  const httpUrl = (name: string, raw: string, shown: string): URL => {
     const url = URL.canParse(raw) ? new URL(raw) : undefined;
-    if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/') {
-      throw new ConfigError(`${name} must be an http(s) origin such as ${fallback}, got "${raw}"`);
+    if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
+      throw new ConfigError(`${name} must be an http(s) ${shown}`);
     }
-    if (production && url.protocol !== 'https:') {
+    // Plain http is for a local stand-in, never production.
+    if (production && url.protocol !== 'https:')
       throw new ConfigError(`${name} must use https when NODE_ENV=production`);
-    }
-    return url.origin;
+    return url;
   };
-  switch (provider) {
-    case 'console':
-      return {};
-    case 'aliyun':
-      return {
-        aliyun: Object.freeze({
-          accessKeyId: required('SMS_ALIYUN_ACCESS_KEY_ID'),
-          accessKeySecret: required('SMS_ALIYUN_ACCESS_KEY_SECRET'),
-          signName: required('SMS_ALIYUN_SIGN_NAME'),
-          templateCode: required('SMS_ALIYUN_TEMPLATE_CODE'),
-          endpoint: origin('SMS_ALIYUN_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
-        }),
-      };
-    case 'tencent':
-      return {
-        tencent: Object.freeze({
-          secretId: required('SMS_TENCENT_SECRET_ID'),
-          secretKey: required('SMS_TENCENT_SECRET_KEY'),
-          sdkAppId: required('SMS_TENCENT_SDK_APP_ID'),
-          signName: required('SMS_TENCENT_SIGN_NAME'),
-          templateId: required('SMS_TENCENT_TEMPLATE_ID'),
-          region: optional('SMS_TENCENT_REGION') ?? 'ap-guangzhou',
-          endpoint: origin('SMS_TENCENT_ENDPOINT', 'https://sms.tencentcloudapi.com'),
-        }),
-      };
-    case 'yuntongxun':
-      return {
-        yuntongxun: Object.freeze({
-          accountSid: required('SMS_YUNTONGXUN_ACCOUNT_SID'),
-          authToken: required('SMS_YUNTONGXUN_AUTH_TOKEN'),
-          appId: required('SMS_YUNTONGXUN_APP_ID'),
-          templateId: required('SMS_YUNTONGXUN_TEMPLATE_ID'),
-          baseUrl: origin('SMS_YUNTONGXUN_BASE_URL', 'https://app.cloopen.com:8883'),
-        }),
-      };
-    case 'twilio': {
-      const from = optional('SMS_TWILIO_FROM');
-      const messagingServiceSid = optional('SMS_TWILIO_MESSAGING_SERVICE_SID');
-      if (from === undefined && messagingServiceSid === undefined) {
-        throw new ConfigError(
-          'SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID is required when SMS_PROVIDER=twilio',
-        );
-      }
-      const body =
-        optional('SMS_TWILIO_BODY') ?? '【Medicine】您的验证码是 {code}，{ttl_minutes} 分钟内有效。';
-      if (!body.includes('{code}')) throw new ConfigError('SMS_TWILIO_BODY must contain {code}');
-      return {
-        twilio: Object.freeze({
-          accountSid: required('SMS_TWILIO_ACCOUNT_SID'),
-          authToken: required('SMS_TWILIO_AUTH_TOKEN'),
-          from,
-          messagingServiceSid,
-          body,
-          baseUrl: origin('SMS_TWILIO_BASE_URL', 'https://api.twilio.com'),
-        }),
-      };
-    }
-    case 'webhook': {
-      const raw = required('SMS_WEBHOOK_URL');
+  const read: SettingsReader<string> = {
+    production,
+    required: (name) => {
+      const found = value(name);
+      if (found === undefined) throw new ConfigError(`${name} is required when SMS_PROVIDER=${provider}`);
+      return found;
+    },
+    optional: (name) => value(name) ?? declared[name]?.default,
+    origin: (name) => {
+      const fallback = declared[name]?.default ?? '';
+      const raw = value(name) ?? fallback;
       const url = URL.canParse(raw) ? new URL(raw) : undefined;
-      if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
-        // Not echoed: a webhook URL may carry a token.
-        throw new ConfigError('SMS_WEBHOOK_URL must be an http(s) URL');
+      if (url === undefined || url.pathname !== '/') {
+        throw new ConfigError(`${name} must be an http(s) origin such as ${fallback}, got "${raw}"`);
       }
-      if (production && url.protocol !== 'https:') {
-        throw new ConfigError('SMS_WEBHOOK_URL must use https when NODE_ENV=production');
-      }
-      const secret = required('SMS_WEBHOOK_SECRET');
-      if (secret.length < 32) throw new ConfigError('SMS_WEBHOOK_SECRET must be at least 32 characters long');
-      return { webhook: Object.freeze({ url: url.href, secret }) };
-    }
-  }
+      return httpUrl(name, raw, `origin such as ${fallback}, got "${raw}"`).origin;
+    },
+    // Not echoed: a URL may carry a token.
+    url: (name) => httpUrl(name, read.required(name), 'URL').href,
+    fail: (message) => {
+      throw new ConfigError(message);
+    },
+  };
+  const settings = definition.readSettings(read);
+  return { [provider]: Object.freeze(settings) } as SmsProviderSettings;
 }
 // --- end of SMS providers.
 
-function hostPorts(env: Env, name: string): readonly string[] {
+function hostPorts(env: Settings, name: SettingName): readonly string[] {
   const list = (env[name] ?? '')
     .split(',')
     .map((n) => n.trim())
@@ -307,7 +265,7 @@ function hostPorts(env: Env, name: string): readonly string[] {
   return Object.freeze(list);
 }
 
-function testPhoneCodes(env: Env, production: boolean): ReadonlyMap<string, string> {
+function testPhoneCodes(env: Settings, production: boolean): ReadonlyMap<string, string> {
   const raw = env.TEST_PHONE_CODES?.trim() ?? '';
   const codes = new Map<string, string>();
   if (raw === '') return codes;
@@ -326,14 +284,14 @@ function testPhoneCodes(env: Env, production: boolean): ReadonlyMap<string, stri
   return codes;
 }
 
-function workers(env: Env): number {
+function workers(env: Settings): number {
   const raw = env.WORKERS?.trim().toLowerCase();
   if (raw === 'auto') return os.availableParallelism();
   return integer(env, 'WORKERS', 1, 1, 256);
 }
 
 /** A count of threads for one process: a number, or `auto` (the default): the cores divided among the processes. */
-function perProcess(env: Env, name: string, processes: number, min: number): number {
+function perProcess(env: Settings, name: SettingName, processes: number, min: number): number {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '' || raw === 'auto') {
     return Math.max(1, Math.floor(os.availableParallelism() / processes));
@@ -341,7 +299,7 @@ function perProcess(env: Env, name: string, processes: number, min: number): num
   return integer(env, name, 1, min, 64);
 }
 
-function phoneRegions(env: Env): readonly string[] {
+function phoneRegions(env: Settings): readonly string[] {
   const regions = (env.PHONE_REGIONS ?? 'CN')
     .split(',')
     .map((r) => r.trim().toUpperCase())
@@ -357,15 +315,25 @@ function phoneRegions(env: Env): readonly string[] {
   return Object.freeze(regions);
 }
 
-function metricsToken(env: Env): string | undefined {
+function metricsToken(env: Settings): string | undefined {
   const token = env.METRICS_TOKEN?.trim() || undefined;
   if (token !== undefined && token.length < 16)
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
   return token;
 }
 
+/**
+ * What a program needs besides the database: the command line (`npx medicine`) sends no SMS
+ * and hashes no code, so it neither requires nor reads the SMS provider's variables or the secret.
+ */
+export interface ConfigUse {
+  readonly sms: boolean;
+  readonly secret: boolean;
+}
+
 /** Reads the environment (by default `process.env`) into a frozen, validated `Config`. */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: true, secret: true }): Config {
+  const env: Settings = source;
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
@@ -374,14 +342,14 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MEDICINE_TEST_HOOKS must not be set when NODE_ENV=production');
   }
   const secret = env.MEDICINE_SECRET?.trim() || undefined;
-  if (production && secret === undefined) {
+  if (use.secret && production && secret === undefined) {
     throw new ConfigError('MEDICINE_SECRET is required when NODE_ENV=production (32+ random characters)');
   }
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError('MEDICINE_SECRET must be at least 32 characters long');
   }
   const smsProvider = oneOf(env, 'SMS_PROVIDER', SMS_PROVIDERS, 'console');
-  if (production && env.SMS_PROVIDER === undefined) {
+  if (use.sms && production && env.SMS_PROVIDER === undefined) {
     throw new ConfigError('SMS_PROVIDER must be set explicitly when NODE_ENV=production');
   }
   const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
@@ -405,7 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     secret,
     smsProvider,
-    sms: Object.freeze(smsProviderSettings(env, smsProvider, production)),
+    sms: Object.freeze(use.sms ? smsProviderSettings(source, smsProvider, production) : {}),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

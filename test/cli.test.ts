@@ -22,6 +22,25 @@ describe('npx medicine', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-cli-'));
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
+  it('each command needs only what it uses: migrate and user list run in production without the SMS provider or the secret', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-cli-needs-'));
+    try {
+      // The server's own environment, less everything the command line never touches.
+      const env = { NODE_ENV: 'production', SMS_PROVIDER: 'aliyun', DATA_DIR: dir };
+      const migrate = medicine(['migrate'], env);
+      assert.equal(migrate.code, 0, migrate.stderr);
+      const list = medicine(['user', 'list', '--json'], env);
+      assert.equal(list.code, 0, list.stderr);
+      assert.equal(JSON.parse(list.stdout).total, 0);
+      // A setting a command does use is still checked.
+      const bad = medicine(['migrate'], { ...env, DATABASE_URL: 'oracle://x' });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^medicine: DATABASE_URL must start with/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('migrate creates the schema once, and says so in words or JSON', () => {
     const first = medicine(['migrate'], { DATA_DIR: dataDir });
     assert.equal(first.code, 0, first.stderr);

@@ -1,13 +1,23 @@
 import { createRequire } from 'node:module';
 import type * as DysmsapiModule from '@alicloud/dysmsapi20170525';
 import type * as OpenApiCoreModule from '@alicloud/openapi-core';
-import type { AliyunSmsSettings } from '../config.js';
+import { defineSmsProvider } from './provider-definition.js';
 import { httpStatusCode, LOCAL_CODES, smsFailure, untilAborted } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
 
 type DysmsapiSdk = (typeof DysmsapiModule)['default'];
 type OpenApiCore = (typeof OpenApiCoreModule)['default'];
 type DysmsapiClient = InstanceType<DysmsapiSdk['default']>;
+
+/** Alibaba Cloud SMS (dysmsapi 2017-05-25, SendSms). */
+export interface AliyunSmsSettings {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly signName: string;
+  readonly templateCode: string;
+  /** SMS_ALIYUN_ENDPOINT: an origin such as `https://dysmsapi.aliyuncs.com` (the default). */
+  readonly endpoint: string;
+}
 
 // The SDKs are CommonJS and heavy: required (one shape under Node and tsx alike) when the
 // sender is built, so that an app on another provider never loads them.
@@ -92,3 +102,23 @@ export class AliyunSmsSender implements SmsSender {
     );
   }
 }
+
+export const aliyunProvider = defineSmsProvider({
+  name: 'aliyun',
+  title: 'Alibaba Cloud SMS, SendSms; the template takes one variable, `${code}`',
+  settings: {
+    SMS_ALIYUN_ACCESS_KEY_ID: { required: true, about: 'the AccessKey ID' },
+    SMS_ALIYUN_ACCESS_KEY_SECRET: { required: true, about: 'its secret' },
+    SMS_ALIYUN_SIGN_NAME: { required: true, about: 'the approved signature (签名)' },
+    SMS_ALIYUN_TEMPLATE_CODE: { required: true, about: 'the approved template, e.g. `SMS_154950909`' },
+    SMS_ALIYUN_ENDPOINT: { default: 'https://dysmsapi.aliyuncs.com', about: 'the API origin' },
+  },
+  readSettings: (read): AliyunSmsSettings => ({
+    accessKeyId: read.required('SMS_ALIYUN_ACCESS_KEY_ID'),
+    accessKeySecret: read.required('SMS_ALIYUN_ACCESS_KEY_SECRET'),
+    signName: read.required('SMS_ALIYUN_SIGN_NAME'),
+    templateCode: read.required('SMS_ALIYUN_TEMPLATE_CODE'),
+    endpoint: read.origin('SMS_ALIYUN_ENDPOINT'),
+  }),
+  open: (settings, { timeoutMs }) => new AliyunSmsSender(settings, timeoutMs),
+});

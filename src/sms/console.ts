@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { maskPhone } from '../services/phone.js';
+import { defineSmsProvider } from './provider-definition.js';
 import type { SmsSender } from './sms-sender.js';
 
 /**
@@ -28,3 +29,10 @@ export class ConsoleSmsSender implements SmsSender {
     );
   }
 }
+
+export const consoleProvider = defineSmsProvider({
+  name: 'console',
+  title: 'the default outside production: the text goes to the log (in production the code is withheld)',
+  settings: {},
+  open: (_settings: undefined, { logger, production }) => new ConsoleSmsSender(logger, !production),
+});

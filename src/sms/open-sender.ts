@@ -1,38 +1,19 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { ConfigError, type Config, type SmsProviderSettings } from '../config.js';
-import { AliyunSmsSender } from './aliyun.js';
-import { ConsoleSmsSender } from './console.js';
+import { ConfigError, type Config } from '../config.js';
+import { smsProviderNamed } from './registry.js';
 import type { SmsSender } from './sms-sender.js';
-import { TencentSmsSender } from './tencent.js';
-import { TwilioSmsSender } from './twilio.js';
-import { WebhookSmsSender } from './webhook.js';
-import { YuntongxunSmsSender } from './yuntongxun.js';
 
-/** The SMS provider `SMS_PROVIDER` names, configured from its own variables. */
+/** The SMS provider `SMS_PROVIDER` names, built from its own settings block. */
 export function openSmsSender(config: Config, logger: FastifyBaseLogger): SmsSender {
-  const timeoutMs = config.smsSendTimeoutMs;
-  switch (config.smsProvider) {
-    case 'console':
-      return new ConsoleSmsSender(logger, config.env !== 'production');
-    case 'aliyun':
-      return new AliyunSmsSender(settings(config, 'aliyun'), timeoutMs);
-    case 'tencent':
-      return new TencentSmsSender(settings(config, 'tencent'), timeoutMs);
-    case 'yuntongxun':
-      return new YuntongxunSmsSender(settings(config, 'yuntongxun'), timeoutMs);
-    case 'twilio':
-      return new TwilioSmsSender(settings(config, 'twilio'), timeoutMs);
-    case 'webhook':
-      return new WebhookSmsSender(settings(config, 'webhook'), timeoutMs);
+  const provider = smsProviderNamed(config.smsProvider);
+  const settings: unknown = config.sms[config.smsProvider];
+  // `loadConfig` always fills the chosen provider's block; a hand-built Config might not.
+  if (provider.readSettings !== undefined && settings === undefined) {
+    throw new ConfigError(`SMS_PROVIDER=${provider.name} but its settings are missing`);
   }
-}
-
-/** `loadConfig` always fills the chosen provider's block; a hand-built Config might not. */
-function settings<K extends keyof SmsProviderSettings>(
-  config: Config,
-  provider: K,
-): NonNullable<SmsProviderSettings[K]> {
-  const block = config.sms[provider];
-  if (block === undefined) throw new ConfigError(`SMS_PROVIDER=${provider} but its settings are missing`);
-  return block as NonNullable<SmsProviderSettings[K]>;
+  return provider.open(settings, {
+    timeoutMs: config.smsSendTimeoutMs,
+    production: config.env === 'production',
+    logger,
+  });
 }

@@ -1,13 +1,25 @@
 import { createRequire } from 'node:module';
 import type * as TencentSdkModule from 'tencentcloud-sdk-nodejs-sms';
 import type { SendSmsResponse } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_models.js';
-import type { TencentSmsSettings } from '../config.js';
+import { defineSmsProvider } from './provider-definition.js';
 import { deadline, httpStatusCode, LOCAL_CODES, smsFailure } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
 import { toE164 } from '../services/phone.js';
 
 type TencentSdk = typeof TencentSdkModule;
 type SmsClient = InstanceType<TencentSdk['sms']['v20210111']['Client']>;
+
+/** Tencent Cloud SMS (2021-01-11, SendSms). */
+export interface TencentSmsSettings {
+  readonly secretId: string;
+  readonly secretKey: string;
+  readonly sdkAppId: string;
+  readonly signName: string;
+  readonly templateId: string;
+  readonly region: string;
+  /** SMS_TENCENT_ENDPOINT: an origin such as `https://sms.tencentcloudapi.com` (the default). */
+  readonly endpoint: string;
+}
 
 // CommonJS and heavy: required when the sender is built, so an app on another provider never loads it.
 const require = createRequire(import.meta.url);
@@ -95,3 +107,28 @@ export class TencentSmsSender implements SmsSender {
     return smsFailure(this.name, LOCAL_CODES.badResponse, 'unreadable reply', hidden);
   }
 }
+
+export const tencentProvider = defineSmsProvider({
+  name: 'tencent',
+  title:
+    'Tencent Cloud SMS, SendSms 2021-01-11; the template takes `{1}` the code and `{2}` the minutes it is valid',
+  settings: {
+    SMS_TENCENT_SECRET_ID: { required: true, about: 'the API SecretId' },
+    SMS_TENCENT_SECRET_KEY: { required: true, about: 'its SecretKey' },
+    SMS_TENCENT_SDK_APP_ID: { required: true, about: 'the SMS application, e.g. `1400006666`' },
+    SMS_TENCENT_SIGN_NAME: { required: true, about: 'the approved signature (签名)' },
+    SMS_TENCENT_TEMPLATE_ID: { required: true, about: 'the approved template' },
+    SMS_TENCENT_REGION: { default: 'ap-guangzhou', about: 'the API region' },
+    SMS_TENCENT_ENDPOINT: { default: 'https://sms.tencentcloudapi.com', about: 'the API origin' },
+  },
+  readSettings: (read): TencentSmsSettings => ({
+    secretId: read.required('SMS_TENCENT_SECRET_ID'),
+    secretKey: read.required('SMS_TENCENT_SECRET_KEY'),
+    sdkAppId: read.required('SMS_TENCENT_SDK_APP_ID'),
+    signName: read.required('SMS_TENCENT_SIGN_NAME'),
+    templateId: read.required('SMS_TENCENT_TEMPLATE_ID'),
+    region: read.optional('SMS_TENCENT_REGION') ?? 'ap-guangzhou',
+    endpoint: read.origin('SMS_TENCENT_ENDPOINT'),
+  }),
+  open: (settings, { timeoutMs }) => new TencentSmsSender(settings, timeoutMs),
+});

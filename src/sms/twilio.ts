@@ -1,13 +1,26 @@
 import { createRequire } from 'node:module';
 import type TwilioModule from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient.js';
-import type { TwilioSmsSettings } from '../config.js';
+import { defineSmsProvider } from './provider-definition.js';
 import { httpStatusCode, LOCAL_CODES, smsFailure, untilAborted } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
 import { toE164 } from '../services/phone.js';
 
 type TwilioSdk = typeof TwilioModule;
 type TwilioClient = ReturnType<TwilioSdk>;
+
+/** Twilio Programmable Messaging (2010-04-01, Messages). */
+export interface TwilioSmsSettings {
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** At least one of `from` and `messagingServiceSid` is set. */
+  readonly from: string | undefined;
+  readonly messagingServiceSid: string | undefined;
+  /** The text, with `{code}` and `{ttl_minutes}` filled in. */
+  readonly body: string;
+  /** SMS_TWILIO_BASE_URL: `https://api.twilio.com` by default. */
+  readonly baseUrl: string;
+}
 
 // CommonJS and heavy: required when the sender is built, so an app on another provider never loads it.
 const require = createRequire(import.meta.url);
@@ -101,3 +114,37 @@ export class TwilioSmsSender implements SmsSender {
     );
   }
 }
+
+export const twilioProvider = defineSmsProvider({
+  name: 'twilio',
+  title: 'Twilio Messages; sends `SMS_TWILIO_BODY` with `{code}` and `{ttl_minutes}` filled in',
+  settings: {
+    SMS_TWILIO_ACCOUNT_SID: { required: true, about: 'the account SID' },
+    SMS_TWILIO_AUTH_TOKEN: { required: true, about: 'its auth token' },
+    SMS_TWILIO_FROM: { about: 'the sending number; this or `SMS_TWILIO_MESSAGING_SERVICE_SID` is required' },
+    SMS_TWILIO_MESSAGING_SERVICE_SID: { about: 'a Messaging Service instead of a number' },
+    SMS_TWILIO_BODY: {
+      default: '【Medicine】您的验证码是 {code}，{ttl_minutes} 分钟内有效。',
+      about: 'the text; must contain `{code}`',
+    },
+    SMS_TWILIO_BASE_URL: { default: 'https://api.twilio.com', about: 'the API origin' },
+  },
+  readSettings: (read): TwilioSmsSettings => {
+    const from = read.optional('SMS_TWILIO_FROM');
+    const messagingServiceSid = read.optional('SMS_TWILIO_MESSAGING_SERVICE_SID');
+    if (from === undefined && messagingServiceSid === undefined) {
+      read.fail('SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID is required when SMS_PROVIDER=twilio');
+    }
+    const body = read.optional('SMS_TWILIO_BODY') ?? '';
+    if (!body.includes('{code}')) read.fail('SMS_TWILIO_BODY must contain {code}');
+    return {
+      accountSid: read.required('SMS_TWILIO_ACCOUNT_SID'),
+      authToken: read.required('SMS_TWILIO_AUTH_TOKEN'),
+      from,
+      messagingServiceSid,
+      body,
+      baseUrl: read.origin('SMS_TWILIO_BASE_URL'),
+    };
+  },
+  open: (settings, { timeoutMs }) => new TwilioSmsSender(settings, timeoutMs),
+});

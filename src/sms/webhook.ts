@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookSmsSettings } from '../config.js';
+import { defineSmsProvider } from './provider-definition.js';
 import { postForText, smsFailure } from './provider-call.js';
 import type { SmsSender } from './sms-sender.js';
+
+/** A signed JSON POST to a gateway of your own. */
+export interface WebhookSmsSettings {
+  readonly url: string;
+  /** HMAC-SHA256 key for the X-Medicine-Signature header. */
+  readonly secret: string;
+}
 
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Medicine-Signature';
 export const WEBHOOK_TIMESTAMP_HEADER = 'X-Medicine-Timestamp';
@@ -55,3 +62,19 @@ export class WebhookSmsSender implements SmsSender {
     if (status < 200 || status > 299) throw smsFailure(this.name, String(status), undefined, hidden);
   }
 }
+
+export const webhookProvider = defineSmsProvider({
+  name: 'webhook',
+  title: 'your own gateway: a signed JSON POST, described below',
+  settings: {
+    SMS_WEBHOOK_URL: { required: true, about: 'where to POST' },
+    SMS_WEBHOOK_SECRET: { required: true, about: 'the HMAC key, 32+ characters' },
+  },
+  readSettings: (read): WebhookSmsSettings => {
+    const url = read.url('SMS_WEBHOOK_URL');
+    const secret = read.required('SMS_WEBHOOK_SECRET');
+    if (secret.length < 32) read.fail('SMS_WEBHOOK_SECRET must be at least 32 characters long');
+    return { url, secret };
+  },
+  open: (settings, { timeoutMs }) => new WebhookSmsSender(settings, timeoutMs),
+});

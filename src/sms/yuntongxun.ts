@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { YuntongxunSmsSettings } from '../config.js';
+import { defineSmsProvider } from './provider-definition.js';
 import { httpStatusCode, LOCAL_CODES, parseJsonObject, postForText, smsFailure } from './provider-call.js';
 import type { SmsSender } from './sms-sender.js';
+
+/** Ronglian Cloud Communication (容联云通讯, REST 2013-12-26, TemplateSMS), the upstream project's provider. */
+export interface YuntongxunSmsSettings {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly appId: string;
+  readonly templateId: string;
+  /** SMS_YUNTONGXUN_BASE_URL: `https://app.cloopen.com:8883` by default. */
+  readonly baseUrl: string;
+}
 
 const SUCCESS = '000000';
 
@@ -64,3 +74,24 @@ export class YuntongxunSmsSender implements SmsSender {
     throw smsFailure(this.name, LOCAL_CODES.badResponse, 'no statusCode in the reply', hidden);
   }
 }
+
+export const yuntongxunProvider = defineSmsProvider({
+  name: 'yuntongxun',
+  title:
+    "容联云通讯 Ronglian, TemplateSMS (the upstream project's provider); the template takes `{1}` the code and `{2}` the minutes",
+  settings: {
+    SMS_YUNTONGXUN_ACCOUNT_SID: { required: true, about: 'the main account id' },
+    SMS_YUNTONGXUN_AUTH_TOKEN: { required: true, about: 'its auth token' },
+    SMS_YUNTONGXUN_APP_ID: { required: true, about: 'the application id' },
+    SMS_YUNTONGXUN_TEMPLATE_ID: { required: true, about: 'the approved template' },
+    SMS_YUNTONGXUN_BASE_URL: { default: 'https://app.cloopen.com:8883', about: 'the API origin' },
+  },
+  readSettings: (read): YuntongxunSmsSettings => ({
+    accountSid: read.required('SMS_YUNTONGXUN_ACCOUNT_SID'),
+    authToken: read.required('SMS_YUNTONGXUN_AUTH_TOKEN'),
+    appId: read.required('SMS_YUNTONGXUN_APP_ID'),
+    templateId: read.required('SMS_YUNTONGXUN_TEMPLATE_ID'),
+    baseUrl: read.origin('SMS_YUNTONGXUN_BASE_URL'),
+  }),
+  open: (settings, { timeoutMs }) => new YuntongxunSmsSender(settings, timeoutMs),
+});

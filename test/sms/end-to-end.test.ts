@@ -11,12 +11,8 @@ import {
   startTestApp,
   type TestApp,
 } from '../helpers/app.js';
-import { aliyunCase } from './fakes/aliyun.js';
-import type { FakeProvider, ProviderCase } from './fakes/provider-case.js';
-import { tencentCase } from './fakes/tencent.js';
-import { twilioCase } from './fakes/twilio.js';
-import { webhookCase } from './fakes/webhook.js';
-import { yuntongxunCase } from './fakes/yuntongxun.js';
+import { PROVIDER_CASES } from './cases.js';
+import type { FakeProvider } from './fakes/provider-case.js';
 
 async function askForCode(t: TestApp, phone: string) {
   const uuid = newUuid();
@@ -29,13 +25,7 @@ async function storedCodeIsAbsent(t: TestApp, phone: string) {
   assertRet(response, '4002');
 }
 
-for (const providerCase of [
-  aliyunCase,
-  tencentCase,
-  yuntongxunCase,
-  twilioCase,
-  webhookCase,
-] as ProviderCase[]) {
+for (const providerCase of PROVIDER_CASES) {
   describe(`POST /smsCode with SMS_PROVIDER=${providerCase.provider} (a local stand-in)`, () => {
     let fake: FakeProvider;
     let t: TestApp;

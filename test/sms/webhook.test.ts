@@ -4,9 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { webhookSignature, WebhookSmsSender } from '../../src/sms/webhook.js';
 import { senderFor } from './fakes/provider-case.js';
 import { startFakeWebhook, WEBHOOK, webhookCase } from './fakes/webhook.js';
-import { assertSafeFailure, CODE, describeProviderSuite, PHONE } from './provider-suite.js';
-
-describeProviderSuite(webhookCase);
+import { assertSafeFailure, CODE, PHONE } from './provider-suite.js';
 
 describe('webhook: a signed JSON POST', () => {
   let fake: Awaited<ReturnType<typeof startFakeWebhook>>;

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig, type SmsProviderName } from '../../../src/config.js';
 import { openSmsSender } from '../../../src/sms/open-sender.js';
 import type { SmsSender } from '../../../src/sms/sms-sender.js';
 import type { Behaviour } from './server.js';
@@ -19,7 +19,7 @@ export interface FakeProvider {
 
 /** Everything the shared suite needs to know about one provider. */
 export interface ProviderCase {
-  provider: 'aliyun' | 'tencent' | 'yuntongxun' | 'twilio' | 'webhook';
+  provider: Exclude<SmsProviderName, 'console'>;
   start(): Promise<FakeProvider>;
   /** The SMS_* variables that point the provider at `origin`, with the test credentials. */
   env(origin: string): Record<string, string>;
