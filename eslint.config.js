@@ -23,6 +23,16 @@ export default tseslint.config(
     },
   },
   {
+    // The pages import src/shared/ too: it may not reach into the server or Node.
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*', 'node:*'], message: 'src/shared/ is imported by web/ as well' }] },
+      ],
+    },
+  },
+  {
     // Kysely's migrations and dialect checks are written against an untyped database on purpose.
     files: ['src/db/migrations/**', 'src/db/dialect.ts', 'src/db/migrate.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -2,7 +2,7 @@
 // so that `npm start` (its prestart) and the browser tests never serve stale pages.
 //
 // Fresh means: web/dist/.build-stamp (written by web/vite.config.ts) exists, every entry page is there, and no file under
-// web/ (outside dist/) changed since the last build started. Exit 0 when fresh or built,
+// web/ (outside dist/) or src/shared/ (the modules the pages share with the server) changed since the last build started. Exit 0 when fresh or built,
 // 1 when the build failed. Without vite (an install that omitted devDependencies) it only
 // warns: the API still starts, and the server answers page requests with a 503 page.
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
 const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+const SHARED_DIR = fileURLToPath(new URL('../src/shared/', import.meta.url));
 const DIST_DIR = path.join(WEB_DIR, 'dist');
 const STAMP_FILE = path.join(DIST_DIR, '.build-stamp');
 const ENTRY_PAGES = ['index.html', 'register.html', 'login.html', '404.html'];
@@ -32,7 +33,9 @@ export function staleReason() {
   if (!fs.existsSync(STAMP_FILE)) return 'web/dist has not been built';
   const missing = ENTRY_PAGES.find((page) => !fs.existsSync(path.join(DIST_DIR, page)));
   if (missing !== undefined) return `web/dist/${missing} is missing`;
-  if (newestMtimeMs(WEB_DIR) > fs.statSync(STAMP_FILE).mtimeMs) return 'web/ changed since the last build';
+  const builtAt = fs.statSync(STAMP_FILE).mtimeMs;
+  if (newestMtimeMs(WEB_DIR) > builtAt) return 'web/ changed since the last build';
+  if (newestMtimeMs(SHARED_DIR) > builtAt) return 'src/shared/ changed since the last build';
   return null;
 }
 

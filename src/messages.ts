@@ -130,11 +130,27 @@ const CATALOGUE = {
   passwordReset: { zh: '密码重置成功', en: 'Password reset' },
   passwordChanged: { zh: '密码修改成功', en: 'Password changed' },
 
-  nameRule: { zh: '姓名须为 1–32 个字符', en: 'The name must be 1 to 32 characters long' },
-  ageRule: { zh: '年龄须为 0–150 的整数', en: 'The age must be a whole number from 0 to 150' },
-  addressRule: { zh: '地址最多 128 个字符', en: 'The address must be at most 128 characters long' },
-  majorRule: { zh: '专业最多 64 个字符', en: 'The speciality must be at most 64 characters long' },
-  gradeRule: { zh: '职称只能是 professor 或 assprofessor', en: 'grade must be professor or assprofessor' },
+  // The profile's rules, their limits from src/shared/profile-fields.ts.
+  nameRule: {
+    zh: (p) => `姓名须为 1–${p.max} 个字符`,
+    en: (p) => `The name must be 1 to ${p.max} characters long`,
+  },
+  ageRule: {
+    zh: (p) => `年龄须为 ${p.min}–${p.max} 的整数`,
+    en: (p) => `The age must be a whole number from ${p.min} to ${p.max}`,
+  },
+  addressRule: {
+    zh: (p) => `地址最多 ${p.max} 个字符`,
+    en: (p) => `The address must be at most ${p.max} characters long`,
+  },
+  majorRule: {
+    zh: (p) => `专业最多 ${p.max} 个字符`,
+    en: (p) => `The speciality must be at most ${p.max} characters long`,
+  },
+  gradeRule: {
+    zh: (p) => `职称只能是 ${String(p.choices).split('|').join(' 或 ')}`,
+    en: (p) => `grade must be ${String(p.choices).split('|').join(' or ')}`,
+  },
   doctorsOnly: { zh: '仅医生账号可以进行此操作', en: 'Only doctors can do this' },
   adminsOnly: { zh: '仅管理员可以进行此操作', en: 'Only administrators can do this' },
   cannotDisableSelf: { zh: '不能停用自己的账号', en: 'You cannot disable your own account' },

@@ -1,4 +1,5 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { PROFILE_FIELD_NAMES, type ProfileFieldName } from '../shared/profile-fields.js';
 import { StorageError } from '../store/key-value-store.js';
 import { compileOnce, slot } from './compiled-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
@@ -19,6 +20,9 @@ import type {
   Session,
   User,
 } from './user-store.js';
+
+/** Each profile field is stored in the column of its name: a field without one does not compile. */
+const PROFILE_COLUMNS: readonly (ProfileFieldName & keyof UsersTable)[] = PROFILE_FIELD_NAMES;
 
 function toUser(row: Selectable<UsersTable>): User {
   return {
@@ -208,13 +212,9 @@ export class SqlStore implements AccountDatabase {
 
   updateProfile(userId: number, changes: ProfileChanges): Promise<User | null> {
     return this.run('update profile', async () => {
-      const values = {
-        ...(changes.name !== undefined && { name: changes.name }),
-        ...(changes.age !== undefined && { age: changes.age }),
-        ...(changes.address !== undefined && { address: changes.address }),
-        ...(changes.major !== undefined && { major: changes.major }),
-        ...(changes.grade !== undefined && { grade: changes.grade }),
-      };
+      const values: Updateable<UsersTable> = Object.fromEntries(
+        PROFILE_COLUMNS.filter((name) => changes[name] !== undefined).map((name) => [name, changes[name]]),
+      );
       if (Object.keys(values).length > 0) {
         await this.db.updateTable('users').set(values).where('id', '=', userId).execute();
       }

@@ -1,10 +1,12 @@
 /** The account and session ports the services talk to. */
+import type { Grade, ProfileChanges } from '../shared/profile-fields.js';
+
+export type { Grade, ProfileChanges };
 
 export type AccountType = 'patient' | 'expert';
 export type Role = 'user' | 'admin';
 /** A doctor's standing: listed publicly and acting as a doctor only once approved. */
 export type ExpertStatus = 'pending' | 'approved' | 'rejected';
-export type Grade = 'professor' | 'assprofessor';
 
 export interface User {
   id: number;
@@ -21,14 +23,6 @@ export interface User {
   disabled: boolean;
   major: string | null;
   grade: Grade | null;
-}
-
-export interface ProfileChanges {
-  name?: string;
-  age?: number | null;
-  address?: string | null;
-  major?: string | null;
-  grade?: Grade | null;
 }
 
 export interface Page<T> {

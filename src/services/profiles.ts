@@ -1,15 +1,37 @@
-import type { Grade, ProfileChanges, User, UserStore } from '../db/user-store.js';
+import type { Grade, User, UserStore } from '../db/user-store.js';
+import type { MessageKey } from '../messages.js';
 import { fail, ok, RET, type Result } from '../ret.js';
+import {
+  PROFILE_FIELDS,
+  PROFILE_FIELD_NAMES,
+  readProfileField,
+  type ProfileChanges,
+  type ProfileFieldName,
+  type ProfileFieldSpec,
+  type ProfileInput,
+} from '../shared/profile-fields.js';
 
-export const GRADES: readonly Grade[] = ['professor', 'assprofessor'];
+export type { ProfileInput };
 
-/** What a person may change of their own record; every field a bounded JSON string. */
-export interface ProfileInput {
-  name?: string;
-  age?: string;
-  address?: string;
-  major?: string;
-  grade?: string;
+/** Each field's rule, said when a value breaks it; its limits are the field's (src/shared/profile-fields.ts). */
+const RULES: { readonly [Name in ProfileFieldName]: MessageKey & `${Name}Rule` } = {
+  name: 'nameRule',
+  age: 'ageRule',
+  address: 'addressRule',
+  major: 'majorRule',
+  grade: 'gradeRule',
+};
+
+/** A field's limits as the parameters of its rule's sentence. */
+function limits(field: ProfileFieldSpec): Record<string, string | number> {
+  switch (field.kind) {
+    case 'text':
+      return { max: field.maxLength };
+    case 'wholeNumber':
+      return { min: field.min, max: field.max };
+    case 'choice':
+      return { choices: field.choices.join('|') };
+  }
 }
 
 /** A doctor as the public sees one. */
@@ -46,36 +68,23 @@ export function pageView<T>(page: number, count: number, total: number, data: T[
 export class ProfileService {
   constructor(private readonly users: UserStore) {}
 
-  /** PUT /users: name, age, address for everyone; major and grade for doctors only (else ROLEERR). */
+  /**
+   * PUT /users: each field given is checked and normalised as PROFILE_FIELDS says, in its
+   * order; a patient who sends a doctors' field is refused (ROLEERR) when that field's turn comes.
+   */
   async updateProfile(user: User, input: ProfileInput): Promise<Result<User>> {
-    const changes: ProfileChanges = {};
-    if (input.name !== undefined) {
-      const name = input.name.trim();
-      if (name === '' || [...name].length > 32) return fail(RET.PARAMERR, 'nameRule');
-      changes.name = name;
+    const changes: Record<string, string | number | null> = {};
+    for (const name of PROFILE_FIELD_NAMES) {
+      const sent = input[name];
+      if (sent === undefined) continue;
+      const field: ProfileFieldSpec = PROFILE_FIELDS[name];
+      if (field.setBy === 'doctors' && user.types !== 'expert') return fail(RET.ROLEERR, 'doctorsOnly');
+      const reading = readProfileField(field, sent);
+      if (!reading.ok) return fail(RET.PARAMERR, { key: RULES[name], params: limits(field) });
+      changes[name] = reading.value;
     }
-    if (input.age !== undefined) {
-      if (input.age === '') changes.age = null;
-      else if (!/^\d{1,3}$/.test(input.age) || Number(input.age) > 150) return fail(RET.PARAMERR, 'ageRule');
-      else changes.age = Number(input.age);
-    }
-    if (input.address !== undefined) {
-      if ([...input.address].length > 128) return fail(RET.PARAMERR, 'addressRule');
-      changes.address = input.address.trim() === '' ? null : input.address.trim();
-    }
-    if (input.major !== undefined || input.grade !== undefined) {
-      if (user.types !== 'expert') return fail(RET.ROLEERR, 'doctorsOnly');
-      if (input.major !== undefined) {
-        if ([...input.major].length > 64) return fail(RET.PARAMERR, 'majorRule');
-        changes.major = input.major.trim() === '' ? null : input.major.trim();
-      }
-      if (input.grade !== undefined) {
-        if (input.grade !== '' && !GRADES.includes(input.grade as Grade))
-          return fail(RET.PARAMERR, 'gradeRule');
-        changes.grade = input.grade === '' ? null : (input.grade as Grade);
-      }
-    }
-    const updated = await this.users.updateProfile(user.id, changes);
+    // Each value was read by its own field's rule, so it has that field's stored type.
+    const updated = await this.users.updateProfile(user.id, changes as ProfileChanges);
     return updated === null ? fail(RET.SESSIONERR) : ok(updated);
   }
 

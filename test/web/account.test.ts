@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { inputMaxLength, PROFILE_FIELD_NAMES, PROFILE_FIELDS } from '../../src/shared/profile-fields.js';
 import { currentUser } from '../../web/src/api.js';
 import { sessionCookie } from './flows.js';
 import {
@@ -78,6 +80,45 @@ describe('the account page', () => {
     await page.getByLabel('姓名').waitFor();
     assert.equal(await page.getByLabel('专业科室').isVisible(), false);
     await tab.close();
+  });
+
+  it('the profile form takes its limits and its doctors’ fields from src/shared/profile-fields.ts', async () => {
+    const source = readFileSync(new URL('../../web/account.html', import.meta.url), 'utf8');
+    for (const name of PROFILE_FIELD_NAMES) {
+      const tag = source.match(new RegExp(`<(?:input|select)\\s[^>]*\\bid="${name}"[^>]*>`))?.[0] ?? '';
+      assert.ok(tag !== '', `account.html has a control for ${name}`);
+      assert.doesNotMatch(tag, /maxlength|required/, `${name}: no limit written in the HTML`);
+    }
+    for (const type of ['patient', 'expert'] as const) {
+      const tab = await openTab(browser);
+      const { page } = tab;
+      await registerThroughPage(page, server, newPhone(), PASSWORD, type);
+      await page.goto(`${server.origin}/account`);
+      await page.getByLabel('姓名').waitFor();
+      for (const name of PROFILE_FIELD_NAMES) {
+        const field = PROFILE_FIELDS[name];
+        const control = page.locator(`#${name}`);
+        const shown = type === 'expert' || field.setBy === 'everyone';
+        assert.equal(await control.isVisible(), shown, `${type}: ${name} shown`);
+        const maxLength = inputMaxLength(field);
+        if (maxLength !== null)
+          assert.equal(await control.getAttribute('maxlength'), String(maxLength), name);
+        assert.equal(
+          await control.evaluate((e) => (e as { required: boolean }).required),
+          !field.clearable,
+          name,
+        );
+      }
+      // One character past the limit, as a script or an old browser could put it, is caught before sending.
+      const limit = PROFILE_FIELDS.name.maxLength;
+      await page
+        .locator('#name')
+        .evaluate((e, value) => ((e as { value: string }).value = value), '名'.repeat(limit + 1));
+      await page.getByRole('button', { name: '保存资料' }).click();
+      await expectError(page, '姓名', `姓名最多 ${limit} 个字`);
+      assert.deepEqual(tab.problems, []);
+      await tab.close();
+    }
   });
 
   it('changing the password ends the session of another browser, not this one', async () => {

@@ -179,4 +179,19 @@ describe('scripts/build-web-if-stale.mjs (npm start’s prestart)', () => {
     run();
     assert.equal(statSync(stamp).mtimeMs, before, 'no second build');
   });
+
+  it('rebuilds after a module the pages share with the server (src/shared/) changed', () => {
+    buildPagesIfStale();
+    const stamp = path.join(DIST, '.build-stamp');
+    const builtAt = statSync(stamp).mtimeMs;
+    const shared = path.join(ROOT, 'src', 'shared', 'profile-fields.ts');
+    const { atime, mtime } = statSync(shared);
+    try {
+      utimesSync(shared, atime, new Date(builtAt + 1000));
+      run();
+      assert.ok(statSync(stamp).mtimeMs > builtAt, 'a new build');
+    } finally {
+      utimesSync(shared, atime, mtime);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { PROFILE_FIELDS } from '../../src/shared/profile-fields.js';
 import { currentLanguage, type Language } from './language.js';
 
 /**
@@ -19,6 +20,9 @@ import { currentLanguage, type Language } from './language.js';
  */
 
 export type TimeUnit = 'seconds' | 'minutes' | 'hours';
+
+/** The profile's limits, said in the account page's hints and messages (src/shared/profile-fields.ts). */
+const { name: NAME, age: AGE, address: ADDRESS, major: MAJOR } = PROFILE_FIELDS;
 
 const ZH_UNITS: Record<TimeUnit, string> = { seconds: '秒', minutes: '分钟', hours: '小时' };
 const EN_SHORT_UNITS: Record<TimeUnit, string> = { seconds: 's', minutes: 'min', hours: 'h' };
@@ -164,7 +168,7 @@ const zhCN = {
   profileTitle: '个人资料',
   nameLabel: '姓名',
   ageLabel: '年龄',
-  ageHint: '0–150 的整数，可不填',
+  ageHint: `${AGE.min}–${AGE.max} 的整数，可不填`,
   addressLabel: '地址',
   doctorTitle: '医生资料',
   vettingLabel: '资格审核',
@@ -180,10 +184,10 @@ const zhCN = {
   saving: '正在保存…',
   profileSaved: '资料已保存',
   nameMissing: '请输入姓名',
-  nameTooLong: '姓名最多 32 个字',
-  ageInvalid: '年龄须为 0–150 的整数',
-  addressTooLong: '地址最多 128 个字',
-  majorTooLong: '专业科室最多 64 个字',
+  nameTooLong: `姓名最多 ${NAME.maxLength} 个字`,
+  ageInvalid: `年龄须为 ${AGE.min}–${AGE.max} 的整数`,
+  addressTooLong: `地址最多 ${ADDRESS.maxLength} 个字`,
+  majorTooLong: `专业科室最多 ${MAJOR.maxLength} 个字`,
   changePasswordTitle: '修改密码',
   oldPasswordLabel: '当前密码',
   changePasswordButton: '确认修改',
@@ -386,7 +390,7 @@ const en: Catalogue = {
   profileTitle: 'Profile',
   nameLabel: 'Name',
   ageLabel: 'Age',
-  ageHint: 'A whole number from 0 to 150; optional',
+  ageHint: `A whole number from ${AGE.min} to ${AGE.max}; optional`,
   addressLabel: 'Address',
   doctorTitle: 'Doctor details',
   vettingLabel: 'Vetting',
@@ -402,10 +406,10 @@ const en: Catalogue = {
   saving: 'Saving…',
   profileSaved: 'Your profile was saved',
   nameMissing: 'Enter your name',
-  nameTooLong: 'The name can be at most 32 characters long',
-  ageInvalid: 'The age must be a whole number from 0 to 150',
-  addressTooLong: 'The address can be at most 128 characters long',
-  majorTooLong: 'The speciality can be at most 64 characters long',
+  nameTooLong: `The name can be at most ${NAME.maxLength} characters long`,
+  ageInvalid: `The age must be a whole number from ${AGE.min} to ${AGE.max}`,
+  addressTooLong: `The address can be at most ${ADDRESS.maxLength} characters long`,
+  majorTooLong: `The speciality can be at most ${MAJOR.maxLength} characters long`,
   changePasswordTitle: 'Change password',
   oldPasswordLabel: 'Current password',
   changePasswordButton: 'Change password',

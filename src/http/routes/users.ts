@@ -4,6 +4,12 @@ import { toProfile } from '../../services/accounts.js';
 import { sendFailure, sendOk } from '../reply.js';
 import { retReply } from '../schemas.js';
 import { loggedIn } from '../current-user.js';
+import {
+  PROFILE_FIELDS,
+  profileBodySchema,
+  storedSchema,
+  type ProfileInput,
+} from '../../shared/profile-fields.js';
 import type { RouteOptions } from './options.js';
 
 const nullable = (type: 'string' | 'integer') => ({ type: [type, 'null'] }) as const;
@@ -17,12 +23,12 @@ const userReply = {
       required: ['user_id', 'name', 'phone', 'types', 'avatar_url', 'age', 'address'],
       properties: {
         user_id: { type: 'integer' },
-        name: { type: 'string' },
+        name: storedSchema(PROFILE_FIELDS.name),
         phone: { type: 'string' },
         types: { type: 'string', enum: ['patient', 'expert'] },
         avatar_url: nullable('string'),
-        age: nullable('integer'),
-        address: nullable('string'),
+        age: storedSchema(PROFILE_FIELDS.age),
+        address: storedSchema(PROFILE_FIELDS.address),
       },
     },
   },
@@ -34,8 +40,8 @@ const account = {
   properties: {
     role: { type: 'string', enum: ['user', 'admin'] },
     expert_status: { type: ['string', 'null'], enum: ['pending', 'approved', 'rejected', null] },
-    major: { type: ['string', 'null'] },
-    grade: { type: ['string', 'null'] },
+    major: storedSchema(PROFILE_FIELDS.major),
+    grade: storedSchema(PROFILE_FIELDS.grade),
   },
 } as const;
 
@@ -45,14 +51,6 @@ const accountOf = (user: User) => ({
   major: user.major,
   grade: user.grade,
 });
-
-interface ProfileBody {
-  name?: string;
-  age?: string;
-  address?: string;
-  major?: string;
-  grade?: string;
-}
 
 /** GET /users — who is logged in (contract §2); PUT /users — edit one's own profile. */
 export default async function usersRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
@@ -67,32 +65,17 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     },
   );
 
-  app.put<{ Body: ProfileBody }>(
+  app.put<{ Body: ProfileInput }>(
     '/users',
     {
       schema: {
         summary: 'Edit one’s profile (major and grade: doctors only)',
         body: {
-          type: 'object',
+          ...profileBodySchema(PROFILE_FIELDS),
           examples: [
             { name: '张三', age: '35', address: '北京市海淀区' },
             { major: '心内科', grade: 'professor' },
           ],
-          properties: {
-            name: { type: 'string', maxLength: 64 },
-            age: {
-              type: 'string',
-              maxLength: 3,
-              description: 'A whole number 0–150, as a string; empty clears it',
-            },
-            address: { type: 'string', maxLength: 256 },
-            major: { type: 'string', maxLength: 128 },
-            grade: {
-              type: 'string',
-              maxLength: 16,
-              description: 'professor or assprofessor; empty clears it',
-            },
-          },
         },
         response: reply200,
         security: [{ session: [] }],

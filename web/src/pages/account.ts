@@ -8,7 +8,6 @@ import {
   updateProfile,
   type Account,
   type AuditEntry,
-  type Grade,
   type ProfileChanges,
   type SessionInfo,
   type User,
@@ -28,24 +27,30 @@ import {
   type ProfileField,
 } from '../messages.js';
 import { checkNewPassword, checkPassword, checkPasswordAgain } from '../validation.js';
+import {
+  inputMaxLength,
+  PROFILE_FIELD_NAMES,
+  PROFILE_FIELDS,
+  readProfileField,
+  type ProfileFieldName,
+  type ProfileProblem,
+} from '../../../src/shared/profile-fields.js';
 
 startLocalization();
 
 const page = new GuardedPage(['account'], showAccount);
 
-// The profile.
+// The profile: a control per field of src/shared/profile-fields.ts, whose id is the field's name.
 const profileForm = byId('profile-form', HTMLFormElement);
-const name = byId('name', HTMLInputElement);
-const age = byId('age', HTMLInputElement);
-const address = byId('address', HTMLInputElement);
-const major = byId('major', HTMLInputElement);
-const grade = byId('grade', HTMLSelectElement);
+const profileControls = Object.fromEntries(
+  PROFILE_FIELD_NAMES.map((field) => [field, profileControl(field)]),
+) as Record<ProfileFieldName, HTMLInputElement | HTMLSelectElement>;
 const doctorPart = byId('doctor-part', HTMLFieldSetElement);
 const profileSaved = byId('profile-saved', HTMLElement);
 const profileSubmit = byId('profile-submit', HTMLButtonElement);
 const profileMessages = new FormMessages<ProfileField>(
   profileForm,
-  { name: 'name', age: 'age', address: 'address', major: 'major', grade: 'grade' },
+  Object.fromEntries(PROFILE_FIELD_NAMES.map((field) => [field, field])) as Record<ProfileFieldName, string>,
   byId('profile-form-error', HTMLElement),
 );
 
@@ -80,18 +85,36 @@ const STATUS_WORDS = {
   rejected: 'statusRejected',
 } as const;
 
+/** A field's input, limited as the field is; a choice's list. */
+function profileControl(field: ProfileFieldName): HTMLInputElement | HTMLSelectElement {
+  const spec = PROFILE_FIELDS[field];
+  if (spec.kind === 'choice') return byId(field, HTMLSelectElement);
+  const input = byId(field, HTMLInputElement);
+  input.maxLength = inputMaxLength(spec) ?? -1;
+  input.required = !spec.clearable;
+  return input;
+}
+
+/** The fields this person may set: the doctors' only for a doctor. */
+const settableFields = (): ProfileFieldName[] =>
+  PROFILE_FIELD_NAMES.filter((field) => isDoctor || PROFILE_FIELDS[field].setBy === 'everyone');
+
 function fillProfile(user: User, account: Account): void {
-  name.value = user.name;
-  age.value = user.age === null ? '' : String(user.age);
-  address.value = user.address ?? '';
+  // GET /users has the fields everyone sets in `user`, the doctors' in `account`.
+  const stored = { ...account, ...user };
+  isDoctor = user.types === 'expert';
+  for (const field of settableFields()) {
+    const spec = PROFILE_FIELDS[field];
+    const value = stored[field];
+    // A choice the page does not offer (a newer server's) shows as none.
+    const shown = spec.kind === 'choice' && !spec.choices.some((choice) => choice === value) ? null : value;
+    profileControls[field].value = shown === null ? '' : String(shown);
+  }
   byId('user-phone', HTMLElement).textContent = user.phone;
   byId('user-id', HTMLElement).textContent = String(user.user_id);
   showText(byId('user-type', HTMLElement), () => text()[user.types]);
-  isDoctor = user.types === 'expert';
   doctorPart.hidden = !isDoctor;
   if (isDoctor) {
-    major.value = account.major ?? '';
-    grade.value = account.grade === 'professor' || account.grade === 'assprofessor' ? account.grade : '';
     const status = account.expert_status ?? 'pending';
     const badge = byId('expert-status', HTMLElement);
     badge.dataset.status = status;
@@ -117,29 +140,27 @@ function endedHere(result: { kind: string; code?: string }): boolean {
 
 // —— Profile ——
 
+/** What the page says of a field's problem; the limits are in the words (web/src/i18n.ts). */
+function problemText(field: ProfileFieldName, problem: ProfileProblem): string {
+  const words = text();
+  const said: Record<ProfileFieldName, Partial<Record<ProfileProblem, string>>> = {
+    name: { missing: words.nameMissing, tooLong: words.nameTooLong },
+    age: { invalid: words.ageInvalid },
+    address: { tooLong: words.addressTooLong },
+    major: { tooLong: words.majorTooLong },
+    grade: {},
+  };
+  return said[field][problem] ?? words.checkInput;
+}
+
+/** What was typed, as it is sent: trimmed. */
+const typedValue = (field: ProfileFieldName): string => profileControls[field].value.trim();
+
 function checkProfile(): [ProfileField, () => string | null][] {
-  const typed = { name: name.value, age: age.value.trim(), address: address.value, major: major.value };
-  const checks: [ProfileField, () => string | null][] = [
-    [
-      'name',
-      () =>
-        typed.name.trim() === ''
-          ? text().nameMissing
-          : [...typed.name.trim()].length > 32
-            ? text().nameTooLong
-            : null,
-    ],
-    [
-      'age',
-      () =>
-        typed.age === '' || (/^\d{1,3}$/.test(typed.age) && Number(typed.age) <= 150)
-          ? null
-          : text().ageInvalid,
-    ],
-    ['address', () => ([...typed.address].length > 128 ? text().addressTooLong : null)],
-  ];
-  if (isDoctor) checks.push(['major', () => ([...typed.major].length > 64 ? text().majorTooLong : null)]);
-  return checks;
+  return settableFields().map((field) => {
+    const reading = readProfileField(PROFILE_FIELDS[field], typedValue(field));
+    return [field, () => (reading.ok ? null : problemText(field, reading.problem))];
+  });
 }
 
 profileForm.addEventListener('submit', async (event) => {
@@ -153,15 +174,10 @@ profileForm.addEventListener('submit', async (event) => {
     profileMessages.focus(first[0]);
     return;
   }
-  const changes: ProfileChanges = {
-    name: name.value.trim(),
-    age: age.value.trim(),
-    address: address.value.trim(),
-  };
-  if (isDoctor) {
-    changes.major = major.value.trim();
-    changes.grade = grade.value as Grade | '';
-  }
+  // Each value passed its field's check, a choice among the field's own.
+  const changes = Object.fromEntries(
+    settableFields().map((field) => [field, typedValue(field)]),
+  ) as ProfileChanges;
   const done = markBusy(profileSubmit, () => text().saving);
   const result = await updateProfile(changes);
   done();
