@@ -186,8 +186,9 @@ export class SmsCodeService {
     // Issue 12: sign-up codes have their own share of the budget, so that codes to existing
     // accounts (login, reset) always find theirs; counted before the global counter, so
     // refused sign-ups do not use it up.
-    if (purpose === 'register') {
-      const limit = registerLimit(this.settings);
+    const limit = registerLimit(this.settings);
+    // A share of 1 leaves the global counter alone to judge, and to say so in its own log line.
+    if (purpose === 'register' && limit < this.settings.globalPerHour) {
       const register = await this.limits.hit(keys.globalRegister(), limit, 3600);
       if (!register.allowed) {
         if (register.count === limit + 1) {

@@ -22,7 +22,7 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
         summary: 'Send an SMS verification code',
         description:
           'One of two ways past the robots: `uuid` + `img_code_client` (the image captcha), or `altcha` ' +
-          '(a solved GET /altcha challenge, the widget\'s base64 payload); neither or both is PARAMERR. ' +
+          "(a solved GET /altcha challenge, the widget's base64 payload); neither or both is PARAMERR. " +
           'An ALTCHA solution is accepted once: expired or already used is NODATA, forged, edited or ' +
           'wrongly solved is DATAERR — as a captcha that is not stored, or answered wrong.',
         body: {
@@ -36,7 +36,10 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
             phone: phoneField,
             img_code_client: requiredString(16, 'The text the person read in the captcha'),
             uuid: requiredString(64, 'The uuid the captcha was drawn for'),
-            altcha: requiredString(4096, 'The ALTCHA widget payload: base64 JSON of the challenge and its solution'),
+            altcha: requiredString(
+              4096,
+              'The ALTCHA widget payload: base64 JSON of the challenge and its solution',
+            ),
             purpose: {
               type: 'string',
               enum: SMS_PURPOSES,
