@@ -50,9 +50,13 @@ async function solve(reply: ChallengeReply): Promise<string> {
 const smsCode = (app: App, body: Record<string, string>, address = newAddress()) =>
   app.inject({ method: 'POST', url: `${API}/smsCode`, payload: body, remoteAddress: address });
 
-function edit(payload: string, change: (decoded: Record<string, any>) => void): string {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const decoded = JSON.parse(Buffer.from(payload, 'base64').toString()) as Record<string, any>;
+interface Decoded {
+  challenge: { parameters: { data: { level: number }; expiresAt: number } };
+  solution: { counter: number; derivedKey: string };
+}
+
+function edit(payload: string, change: (decoded: Decoded) => void): string {
+  const decoded = JSON.parse(Buffer.from(payload, 'base64').toString()) as Decoded;
   change(decoded);
   return Buffer.from(JSON.stringify(decoded)).toString('base64');
 }
