@@ -17,7 +17,7 @@ import { ALTCHA_ALGORITHM, DEFAULT_ALTCHA_WORK, counterRange } from '../src/serv
 
 const SOLVES = Number(process.argv[2] ?? 10);
 const HIGHEST = Number(process.argv[3] ?? 4);
-const THROTTLE = 4;
+const THROTTLE = Number(process.env.CPU_THROTTLE ?? 4);
 
 const config = loadConfig({
   NODE_ENV: 'test',

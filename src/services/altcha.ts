@@ -32,7 +32,7 @@ export interface AltchaSettings {
 }
 
 /** Measured with `npm run bench:altcha` (SECURITY.md): level 0 ≈ 1 s on a 4×-throttled core. */
-export const DEFAULT_ALTCHA_WORK: AltchaWork = Object.freeze({ cost: 1000, baseWork: 100, maxLevel: 8 });
+export const DEFAULT_ALTCHA_WORK: AltchaWork = Object.freeze({ cost: 1000, baseWork: 700, maxLevel: 8 });
 
 export type AltchaWork = Pick<AltchaSettings, 'cost' | 'baseWork' | 'maxLevel'>;
 
