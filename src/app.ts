@@ -25,6 +25,10 @@ import sessionsRoutes from './http/routes/sessions.js';
 import smsCodeRoute from './http/routes/sms-code.js';
 import testHookRoutes from './http/routes/test-hooks.js';
 import usersRoute from './http/routes/users.js';
+// Issue 12: ALTCHA proof of work.
+import altchaRoute from './http/routes/altcha.js';
+import { AltchaService, DEFAULT_ALTCHA_WORK, type AltchaWork } from './services/altcha.js';
+import { SmsActivityCounters } from './services/sms-codes.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import { Argon2Hasher } from './passwords/argon2-hasher.js';
 import { LimitedHasher } from './passwords/limited-hasher.js';
@@ -58,6 +62,8 @@ export interface Overrides {
   passwordHasher?: PasswordHasher;
   /** Where log lines go (default: stdout); tests read them to prove no secret is logged. */
   logStream?: { write(line: string): void };
+  /** Issue 12: the ALTCHA work per level (tests make it small). */
+  altchaWork?: Partial<AltchaWork>;
 }
 
 declare module 'fastify' {
@@ -148,6 +154,20 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     },
     metrics,
   );
+  // Issue 12: the ALTCHA proof of work, as hard as the SMS counters say.
+  const altcha = new AltchaService(
+    store,
+    limits,
+    new SmsActivityCounters(store, config.smsGlobalPerHour),
+    secret,
+    clock,
+    {
+      ttlSeconds: config.imageCodeTtlSeconds,
+      perIpPerMinute: config.captchaPerIpPerMinute,
+      ...DEFAULT_ALTCHA_WORK,
+      ...overrides.altchaWork,
+    },
+  );
   const smsCodes = new SmsCodeService(
     store,
     captchas,
@@ -168,10 +188,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       keepCodesForTests: config.testHooks,
       phones,
       testPhoneCodes: config.testPhoneCodes,
+      registerShare: config.smsRegisterShare,
     },
     log,
     audit,
     metrics,
+    altcha,
   );
   const sessions = new SessionService(database, clock, config.sessionTtlSeconds);
   const devices = new DeviceMarkService(database, clock, secret, config.deviceMarkDays * 24 * 3600);
@@ -199,7 +221,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   );
   const profiles = new ProfileService(database);
   const admin = new AdminService(database, sessions, audit);
-  const services: Services = { captchas, smsCodes, accounts, sessions, profiles, admin, audit };
+  const services: Services = { captchas, smsCodes, accounts, sessions, profiles, admin, audit, altcha };
   app.decorate('services', services);
 
   const sweep = setInterval(() => {
@@ -254,6 +276,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
         expertRoutes,
         adminRoutes,
         auditRoutes,
+        altchaRoute,
       ]) {
         await api.register(routes, routeOptions);
       }

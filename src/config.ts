@@ -88,6 +88,10 @@ export interface Config {
   readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
   readonly metricsToken: string | undefined;
+  // --- Issue 12, SMS budget share and ALTCHA.
+  /** SMS_REGISTER_SHARE: the share of SMS_GLOBAL_PER_HOUR sign-up codes may use (0 < x ≤ 1, default 0.8). */
+  readonly smsRegisterShare: number;
+  // --- end of issue 12.
 }
 
 export class ConfigError extends Error {
@@ -132,6 +136,7 @@ export const SETTING_NAMES = [
   'SMS_PER_IP_PER_HOUR',
   'SMS_PER_PHONE_PER_HOUR',
   'SMS_GLOBAL_PER_HOUR',
+  'SMS_REGISTER_SHARE',
   'CAPTCHA_PER_IP_PER_MINUTE',
   'LOGIN_FAILURES_PER_IP_PER_HOUR',
   'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR',
@@ -162,6 +167,17 @@ function integer(env: Settings, name: SettingName, fallback: number, min: number
   const value = Number(raw.trim());
   if (value < min || value > max) {
     throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** A decimal in (0, 1]. */
+function share(env: Settings, name: SettingName, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^(?:\d+\.?\d*|\.\d+)$/.test(raw) || !(value > 0 && value <= 1)) {
+    throw new ConfigError(`${name} must be a number greater than 0 and at most 1, got "${raw}"`);
   }
   return value;
 }
@@ -420,6 +436,8 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
     redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),
     redisSentinelName: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',
+    // Issue 12 (see the Config fields of the same names).
+    smsRegisterShare: share(env, 'SMS_REGISTER_SHARE', 0.8),
   };
   if (config.workers > 1 && config.redisUrl === undefined) {
     throw new ConfigError(

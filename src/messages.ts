@@ -85,6 +85,30 @@ const CATALOGUE = {
   },
   captchaWrong: { zh: '图片验证码错误', en: 'The image code is wrong' },
 
+  // ALTCHA proof of work (issue 12).
+  altchaTooOften: {
+    zh: '获取验证题过于频繁，请稍后再试',
+    en: 'Too many verification challenges from this network; try later',
+  },
+  altchaInvalid: {
+    zh: '无障碍验证数据无效，请重新验证',
+    en: 'The verification is not valid; verify again',
+  },
+  altchaWrong: { zh: '无障碍验证未通过，请重新验证', en: 'The verification failed; verify again' },
+  altchaExpired: {
+    zh: '无障碍验证已过期，请重新验证',
+    en: 'The verification has expired; verify again',
+  },
+  altchaUsed: {
+    zh: '该无障碍验证已使用过，请重新验证',
+    en: 'This verification was already used; verify again',
+  },
+  captchaOrAltcha: {
+    zh: '图片验证码（uuid、img_code_client）与 altcha 只能提供其中之一',
+    en: 'Give either the image code (uuid, img_code_client) or altcha, not both',
+  },
+  altchaChallenge: { zh: '验证题已生成', en: 'Challenge issued' },
+
   // SMS codes.
   phoneRegistered: { zh: '该手机号已注册', en: 'This phone number is already registered' },
   smsResendTooSoon: {
@@ -104,6 +128,10 @@ const CATALOGUE = {
     en: 'Too many codes asked from this network; try later',
   },
   smsBudgetSpent: { zh: '短信服务繁忙，请稍后再试', en: 'The SMS service is busy; try later' },
+  smsRegisterBudgetSpent: {
+    zh: '注册验证码发送繁忙，请稍后再试',
+    en: 'Too many sign-up codes are being sent; try later',
+  },
   smsProviderFailed: { zh: '短信发送失败，请稍后再试', en: 'The SMS could not be sent; try again later' },
   smsCodeExpired: {
     zh: '短信验证码已过期或不存在，请重新获取',

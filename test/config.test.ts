@@ -103,6 +103,15 @@ describe('configuration', () => {
     }
   });
 
+  it('SMS_REGISTER_SHARE: 0.8 by default, any share above 0 and at most 1, nothing else', () => {
+    assert.equal(loadConfig({}).smsRegisterShare, 0.8);
+    assert.equal(loadConfig({ SMS_REGISTER_SHARE: '0.5' }).smsRegisterShare, 0.5);
+    assert.equal(loadConfig({ SMS_REGISTER_SHARE: '1' }).smsRegisterShare, 1);
+    for (const value of ['0', '1.5', '-0.2', 'half', '0x1', '1e-1']) {
+      assert.throws(() => loadConfig({ SMS_REGISTER_SHARE: value }), /SMS_REGISTER_SHARE/, value);
+    }
+  });
+
   it('refuses test hooks in production', () => {
     assert.throws(
       () =>

@@ -1,3 +1,4 @@
+import type { AltchaService } from './altcha.js';
 import type { AccountService } from './accounts.js';
 import type { AdminService } from './admin.js';
 import type { AuditService } from './audit.js';
@@ -15,4 +16,5 @@ export interface Services {
   profiles: ProfileService;
   admin: AdminService;
   audit: AuditService;
+  altcha: AltchaService;
 }

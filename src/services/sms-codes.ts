@@ -2,6 +2,7 @@ import type { UserStore } from '../db/user-store.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import { SmsError, type SmsSender } from '../sms/sms-sender.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
+import type { AltchaService } from './altcha.js';
 import type { CaptchaService } from './captcha.js';
 import type { AuditService } from './audit.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
@@ -20,6 +21,8 @@ export interface SmsCodeSettings {
   perPhonePerDay: number;
   perIpPerHour: number;
   globalPerHour: number;
+  /** Sign-up codes may use at most this share of `globalPerHour` (SMS_REGISTER_SHARE, 0 < x ≤ 1). */
+  registerShare: number;
   guessesPerPhonePerHour: number;
   sendTimeoutMs: number;
   /** Which numbers are accepted, and their stored form. */
@@ -34,11 +37,21 @@ export interface SmsCodeSettings {
 export type SmsPurpose = 'register' | 'login' | 'reset';
 export const SMS_PURPOSES: readonly SmsPurpose[] = ['register', 'login', 'reset'];
 
+/**
+ * What buys one SMS attempt: the image captcha (`captchaUuid` + `captchaAnswer`) or a solved
+ * ALTCHA proof of work (`altcha`, the widget's base64 payload); exactly one of the two.
+ */
 export interface SendSmsCodeInput {
   phone: string;
   purpose?: SmsPurpose;
-  captchaUuid: string;
-  captchaAnswer: string;
+  captchaUuid?: string;
+  captchaAnswer?: string;
+  altcha?: string;
+}
+
+/** How much SMS has been asked for lately, which makes the ALTCHA challenge harder. */
+export interface SmsActivity {
+  recentSends(ip: string): Promise<{ fromAddressLastHour: number; budgetSpentShare: number }>;
 }
 
 /** A code that matched; `consume` spends it, and only one caller ever gets `true`. */
@@ -56,6 +69,7 @@ const keys = {
   perDay: (phone: string) => `sms:day:${phone}`,
   perIp: (ip: string) => `sms:ip:${ip}`,
   global: () => 'sms:global',
+  globalRegister: () => 'sms:global:register',
   guesses: (phone: string) => `sms:guesses:${phone}`,
   lastForTests: (phone: string) => `test:sms:${phone}`,
 };
@@ -72,16 +86,22 @@ export class SmsCodeService {
     private readonly logger: ServiceLogger,
     private readonly audit?: AuditService,
     private readonly events: AuthEvents = ignoreEvents,
+    private readonly altcha?: AltchaService,
   ) {}
 
   /** Contract §3 POST /smsCode, steps 1–8 in order. */
   async sendSmsCode(input: SendSmsCodeInput, client: ClientInfo): Promise<Result> {
     const log = client.log ?? this.logger;
+    const proof = proofOf(input);
+    if (!proof.ok) return proof;
     const phone = this.settings.phones.normalise(input.phone);
     if (phone === null) return fail(RET.PARAMERR, 'phoneInvalid');
 
-    const captcha = await this.captchas.checkCaptcha(input.captchaUuid, input.captchaAnswer);
-    if (!captcha.ok) return captcha;
+    const passed =
+      proof.value.kind === 'captcha'
+        ? await this.captchas.checkCaptcha(proof.value.uuid, proof.value.answer)
+        : await this.checkAltcha(proof.value.payload);
+    if (!passed.ok) return passed;
 
     // Only after the captcha has passed, so that these answers cannot be farmed cheaply.
     const purpose = input.purpose ?? 'register';
@@ -99,7 +119,7 @@ export class SmsCodeService {
         resend.retryAfterSeconds,
       );
     }
-    const refusal = await this.checkQuotas(phone, client.ip, log);
+    const refusal = await this.checkQuotas(phone, purpose, client.ip, log);
     if (refusal !== null) {
       await this.limits.closeWindow(keys.resend(phone));
       this.events.smsCode('refused', this.sender.name);
@@ -144,7 +164,12 @@ export class SmsCodeService {
   }
 
   /** The quotas of issue #5 beyond the resend window, cheapest and most specific first. */
-  private async checkQuotas(phone: string, ip: string, log: ServiceLogger): Promise<Result | null> {
+  private async checkQuotas(
+    phone: string,
+    purpose: SmsPurpose,
+    ip: string,
+    log: ServiceLogger,
+  ): Promise<Result | null> {
     // Two reads, asked together; the counters below are only counted when these pass.
     const [hourly, daily] = await Promise.all([
       this.limits.reached(keys.perHour(phone), this.settings.perPhonePerHour),
@@ -158,6 +183,23 @@ export class SmsCodeService {
     }
     const perIp = await this.limits.hit(keys.perIp(ip), this.settings.perIpPerHour, 3600);
     if (!perIp.allowed) return fail(RET.IPERR, 'smsIpQuota', perIp.retryAfterSeconds);
+    // Issue 12: sign-up codes have their own share of the budget, so that codes to existing
+    // accounts (login, reset) always find theirs; counted before the global counter, so
+    // refused sign-ups do not use it up.
+    const limit = registerLimit(this.settings);
+    // A share of 1 leaves the global counter alone to judge, and to say so in its own log line.
+    if (purpose === 'register' && limit < this.settings.globalPerHour) {
+      const register = await this.limits.hit(keys.globalRegister(), limit, 3600);
+      if (!register.allowed) {
+        if (register.count === limit + 1) {
+          log.warn(
+            { quota: 'SMS_REGISTER_SHARE', limit },
+            'sign-up share of the SMS budget spent: sign-up codes wait; login and reset codes still go',
+          );
+        }
+        return fail(RET.REQERR, 'smsRegisterBudgetSpent', register.retryAfterSeconds);
+      }
+    }
     const global = await this.limits.hit(keys.global(), this.settings.globalPerHour, 3600);
     if (!global.allowed) {
       // Loud on purpose: a deployment-wide stop is either an attack (SMS pumping) or a budget to raise.
@@ -168,6 +210,11 @@ export class SmsCodeService {
       return fail(RET.REQERR, 'smsBudgetSpent', global.retryAfterSeconds);
     }
     return null;
+  }
+
+  private async checkAltcha(payload: string): Promise<Result> {
+    if (this.altcha === undefined) throw new Error('SmsCodeService was built without an AltchaService');
+    return this.altcha.checkSolution(payload);
   }
 
   private async deliver(phone: string, code: string, log: ServiceLogger): Promise<void> {
@@ -235,6 +282,47 @@ export class SmsCodeService {
     const normalised = this.settings.phones.normalise(phone);
     return normalised === null ? null : this.store.get(keys.lastForTests(normalised));
   }
+}
+
+/** Reads the counters `SmsCodeService` keeps: what the ALTCHA difficulty depends on. */
+export class SmsActivityCounters implements SmsActivity {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly globalPerHour: number,
+  ) {}
+
+  async recentSends(ip: string): Promise<{ fromAddressLastHour: number; budgetSpentShare: number }> {
+    const [fromAddress, global] = await Promise.all([
+      this.store.get(keys.perIp(ip)),
+      this.store.get(keys.global()),
+    ]);
+    return {
+      fromAddressLastHour: Number(fromAddress ?? 0),
+      budgetSpentShare: Number(global ?? 0) / this.globalPerHour,
+    };
+  }
+}
+
+/** Sign-up codes an hour: ⌊share × global⌋, at least one. */
+export function registerLimit(settings: Pick<SmsCodeSettings, 'globalPerHour' | 'registerShare'>): number {
+  return Math.max(1, Math.floor(settings.registerShare * settings.globalPerHour));
+}
+
+type Proof = { kind: 'captcha'; uuid: string; answer: string } | { kind: 'altcha'; payload: string };
+
+/** Exactly one way past the robots: the image captcha's two fields, or an ALTCHA payload. */
+function proofOf(input: SendSmsCodeInput): Result<Proof> {
+  const captchaGiven = input.captchaUuid !== undefined || input.captchaAnswer !== undefined;
+  if (input.altcha !== undefined) {
+    return captchaGiven
+      ? fail(RET.PARAMERR, 'captchaOrAltcha')
+      : ok({ kind: 'altcha', payload: input.altcha });
+  }
+  if (input.captchaAnswer === undefined)
+    return fail(RET.PARAMERR, { key: 'fieldMissing', params: { field: 'img_code_client' } });
+  if (input.captchaUuid === undefined)
+    return fail(RET.PARAMERR, { key: 'fieldMissing', params: { field: 'uuid' } });
+  return ok({ kind: 'captcha', uuid: input.captchaUuid, answer: input.captchaAnswer });
 }
 
 function describe(error: unknown): { name: string; message: string } {

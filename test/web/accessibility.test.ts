@@ -171,7 +171,7 @@ describe('every page and state: WCAG 2.2 A/AA by axe-core, screenshots, 320 px, 
     const tab = await openTab(browser);
     const { page } = tab;
     await openRegisterPage(page, server);
-    const stops = await tabStops(page, 13, async (stop, index) => {
+    const stops = await tabStops(page, 14, async (stop, index) => {
       if (['English', '患者', '获取验证码'].includes(stop.name)) {
         await screenshot(page, `register-focus-${index}-375`);
       }
@@ -187,6 +187,7 @@ describe('every page and state: WCAG 2.2 A/AA by axe-core, screenshots, 320 px, 
         '手机号',
         '图片验证码',
         '图片验证码，点击换一张',
+        '我不是机器人（无障碍验证）', // issue 12: the ALTCHA check beside the image
         '短信验证码',
         '获取验证码',
         '密码',

@@ -47,9 +47,11 @@ export interface SmsCodeRequest {
   /** 'register' when left out (DATAEXIST for a registered phone); 'login' and 'reset' refuse an unknown or disabled one (USERERR). */
   purpose?: SmsPurpose;
   /** The text the person read in the captcha. */
-  img_code_client: string;
+  img_code_client?: string;
   /** The id the captcha was drawn for. */
-  uuid: string;
+  uuid?: string;
+  /** Instead of the two above: the solved ALTCHA payload (issue 12). */
+  altcha?: string;
 }
 
 export interface RegisterRequest {

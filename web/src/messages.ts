@@ -93,7 +93,12 @@ const paramSentence = (msg: string, words: Catalogue): string =>
  * POST /smsCode failures (contract §3, steps 1–7). What concerns neither the phone nor
  * the captcha goes under the "获取验证码" button, where the person is looking.
  */
-export function smsCodeFailure(result: Refusal | Unreachable, language?: Language): SmsCodeNotice {
+export function smsCodeFailure(
+  result: Refusal | Unreachable,
+  language?: Language,
+  /** The ALTCHA check stood in for the image: its refusals say so (issue 12). */
+  usedAltcha = false,
+): SmsCodeNotice {
   const words = text(language);
   const kept = { newCaptcha: false, waitSeconds: null };
   if (result.kind === 'unreachable') {
@@ -111,9 +116,9 @@ export function smsCodeFailure(result: Refusal | Unreachable, language?: Languag
       if (mentions(result.msg, ...PHONE_WORDS)) return { ...kept, field: 'phone', text: words.phoneInvalid };
       return { ...kept, field: 'phone_code', text: paramSentence(result.msg, words) };
     case RET.NODATA:
-      return { ...spent, field: 'captcha', text: words.captchaExpired };
+      return { ...spent, field: 'captcha', text: usedAltcha ? words.altchaAgain : words.captchaExpired };
     case RET.DATAERR:
-      return { ...spent, field: 'captcha', text: words.captchaWrong };
+      return { ...spent, field: 'captcha', text: usedAltcha ? words.altchaAgain : words.captchaWrong };
     case RET.DATAEXIST:
       return { ...spent, field: 'phone', text: words.phoneRegistered, offerLogin: true };
     case RET.USERERR:

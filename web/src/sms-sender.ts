@@ -1,6 +1,7 @@
 import { imageCodeUrl, sendSmsCode, type SmsPurpose } from './api.js';
 import { newCaptchaId } from './captcha-id.js';
 import { ResendCountdown } from './countdown.js';
+import { AltchaProof } from './altcha-widget.js';
 import { byId, markBusy } from './dom.js';
 import type { FormMessages } from './form-messages.js';
 import { text } from './i18n.js';
@@ -26,6 +27,7 @@ export class SmsCodeSender<Field extends string> {
   private readonly sendButton = byId('send-sms', HTMLButtonElement);
   private readonly smsStatus = byId('sms-status', HTMLElement);
   readonly countdown = new ResendCountdown(this.sendButton);
+  private readonly altcha = AltchaProof.of('altcha');
 
   constructor(
     private readonly purpose: SmsPurpose,
@@ -64,9 +66,11 @@ export class SmsCodeSender<Field extends string> {
     showText(this.smsStatus, null);
     const typedPhone = this.phone.value;
     const typedCaptcha = this.captcha.value;
+    // The ALTCHA check, when ticked, stands in for the image captcha (issue 12).
+    const proof = this.altcha.solved();
     const checks: [Field, () => string | null][] = [
       ['phone' as Field, () => checkPhone(typedPhone)],
-      ['captcha' as Field, () => checkCaptcha(typedCaptcha)],
+      ['captcha' as Field, () => (proof === null ? checkCaptcha(typedCaptcha) : null)],
     ];
     const problems = checks.filter(([, check]) => check() !== null);
     for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
@@ -78,12 +82,12 @@ export class SmsCodeSender<Field extends string> {
 
     const number = cleanPhone(typedPhone);
     const done = markBusy(this.sendButton, () => text().sendingCode);
-    const result = await sendSmsCode({
-      phone: number,
-      img_code_client: typedCaptcha.trim(),
-      uuid: this.captchaId,
-      purpose: this.purpose,
-    });
+    const result = await sendSmsCode(
+      proof === null
+        ? { phone: number, img_code_client: typedCaptcha.trim(), uuid: this.captchaId, purpose: this.purpose }
+        : { phone: number, altcha: proof, purpose: this.purpose },
+    );
+    if (proof !== null) this.altcha.spent();
     done();
 
     if (result.kind === 'ok') {
@@ -94,10 +98,14 @@ export class SmsCodeSender<Field extends string> {
       this.smsCode.focus();
       return;
     }
-    const notice = smsCodeFailure(result);
+    const usedAltcha = proof !== null;
+    const notice = smsCodeFailure(result, undefined, usedAltcha);
     if (notice.newCaptcha) this.drawCaptcha();
     if (notice.waitSeconds !== null) this.countdown.start(notice.waitSeconds, number);
-    messages.show(() => ({ ...smsCodeFailure(result), field: smsCodeFailure(result).field as Field }));
+    messages.show(() => {
+      const again = smsCodeFailure(result, undefined, usedAltcha);
+      return { ...again, field: again.field as Field };
+    });
     if (notice.field === 'phone' || notice.field === 'captcha') messages.focus(notice.field as Field);
     else if (this.sendButton.disabled) this.smsCode.focus();
     else this.sendButton.focus();

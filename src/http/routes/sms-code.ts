@@ -8,8 +8,9 @@ import type { RouteOptions } from './options.js';
 interface Body {
   purpose?: SmsPurpose;
   phone: string;
-  img_code_client: string;
-  uuid: string;
+  img_code_client?: string;
+  uuid?: string;
+  altcha?: string;
 }
 
 /** POST /smsCode — contract §3: pass the captcha, then send a 6-digit code. */
@@ -19,14 +20,26 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
     {
       schema: {
         summary: 'Send an SMS verification code',
+        description:
+          'One of two ways past the robots: `uuid` + `img_code_client` (the image captcha), or `altcha` ' +
+          "(a solved GET /altcha challenge, the widget's base64 payload); neither or both is PARAMERR. " +
+          'An ALTCHA solution is accepted once: expired or already used is NODATA, forged, edited or ' +
+          'wrongly solved is DATAERR — as a captcha that is not stored, or answered wrong.',
         body: {
           type: 'object',
-          required: ['phone', 'img_code_client', 'uuid'],
-          examples: [{ phone: '13812345678', img_code_client: '3XFE', uuid: '123' }],
+          required: ['phone'],
+          examples: [
+            { phone: '13812345678', img_code_client: '3XFE', uuid: '123' },
+            { phone: '13812345678', altcha: 'eyJjaGFsbGVuZ2UiOnsicGFyYW1ldGVycyI6…' },
+          ],
           properties: {
             phone: phoneField,
             img_code_client: requiredString(16, 'The text the person read in the captcha'),
             uuid: requiredString(64, 'The uuid the captcha was drawn for'),
+            altcha: requiredString(
+              4096,
+              'The ALTCHA widget payload: base64 JSON of the challenge and its solution',
+            ),
             purpose: {
               type: 'string',
               enum: SMS_PURPOSES,
@@ -44,9 +57,9 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
       },
     },
     async (request, reply) => {
-      const { phone, img_code_client: captchaAnswer, uuid: captchaUuid, purpose } = request.body;
+      const { phone, img_code_client: captchaAnswer, uuid: captchaUuid, altcha, purpose } = request.body;
       const result = await services.smsCodes.sendSmsCode(
-        { phone, captchaAnswer, captchaUuid, purpose },
+        { phone, captchaAnswer, captchaUuid, altcha, purpose },
         clientOf(request),
       );
       return result.ok ? sendOk(reply, 'smsSent') : sendFailure(reply, result);

@@ -1,4 +1,5 @@
 import { imageCodeUrl, register, sendSmsCode, type AccountType } from '../api.js';
+import { AltchaProof } from '../altcha-widget.js';
 import { newCaptchaId } from '../captcha-id.js';
 import { ResendCountdown } from '../countdown.js';
 import { byId, markBusy, setFlash } from '../dom.js';
@@ -45,6 +46,7 @@ const messages = new FormMessages<RegisterField>(
   byId('form-error', HTMLElement),
 );
 const countdown = new ResendCountdown(sendButton);
+const altcha = AltchaProof.of('altcha');
 
 let captchaId = '';
 
@@ -91,15 +93,22 @@ sendButton.addEventListener('click', async () => {
   showText(smsStatus, null);
   const typedPhone = phone.value;
   const typedCaptcha = captcha.value;
+  // The ALTCHA check, when ticked, stands in for the image captcha (issue 12).
+  const proof = altcha.solved();
   const ready = checkFields([
     ['phone', () => checkPhone(typedPhone)],
-    ['captcha', () => checkCaptcha(typedCaptcha)],
+    ['captcha', () => (proof === null ? checkCaptcha(typedCaptcha) : null)],
   ]);
   if (!ready) return;
 
   const number = cleanPhone(typedPhone);
   const done = markBusy(sendButton, () => text().sendingCode);
-  const result = await sendSmsCode({ phone: number, img_code_client: typedCaptcha.trim(), uuid: captchaId });
+  const result = await sendSmsCode(
+    proof === null
+      ? { phone: number, img_code_client: typedCaptcha.trim(), uuid: captchaId }
+      : { phone: number, altcha: proof },
+  );
+  if (proof !== null) altcha.spent();
   done();
 
   if (result.kind === 'ok') {
@@ -110,10 +119,10 @@ sendButton.addEventListener('click', async () => {
     smsCode.focus();
     return;
   }
-  const notice = smsCodeFailure(result);
+  const notice = smsCodeFailure(result, undefined, proof !== null);
   if (notice.newCaptcha) drawCaptcha();
   if (notice.waitSeconds !== null) countdown.start(notice.waitSeconds, number);
-  messages.show(() => smsCodeFailure(result));
+  messages.show(() => smsCodeFailure(result, undefined, proof !== null));
   // The busy button lost the keyboard focus: back to it, or to the field to correct.
   if (notice.field === 'phone' || notice.field === 'captcha') messages.focus(notice.field);
   else if (sendButton.disabled) smsCode.focus();
