@@ -5,6 +5,7 @@ import type { ProfileService } from './profiles.js';
 import type { CaptchaService } from './captcha.js';
 import type { SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
+import type { TokenService } from './tokens.js';
 
 /** The domain, as the HTTP layer sees it. */
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
   profiles: ProfileService;
   admin: AdminService;
   audit: AuditService;
+  /** Bearer tokens for apps and other services (issue 14). */
+  tokens: TokenService;
 }
