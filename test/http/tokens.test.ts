@@ -419,6 +419,31 @@ describe('other services: published keys, introspection, revocation', () => {
   });
 });
 
+describe('a refresh token’s life', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ SESSION_TTL_SECONDS: '60', REFRESH_TOKEN_MAX_AGE_SECONDS: '120' });
+  });
+  after(() => t.close());
+
+  it('slides with use up to SESSION_TTL_SECONDS idle, and ends at REFRESH_TOKEN_MAX_AGE_SECONDS however used', async () => {
+    let tokens = await registerApp(t.app);
+    assert.equal(tokens.refresh_expires_in, 60);
+    t.clock.advance(50_000);
+    tokens = tokensOf(await refresh(t.app, tokens.refresh_token));
+    assert.equal(tokens.refresh_expires_in, 60);
+    t.clock.advance(50_000);
+    tokens = tokensOf(await refresh(t.app, tokens.refresh_token));
+    assert.equal(tokens.refresh_expires_in, 20, 'capped by the absolute end');
+    t.clock.advance(21_000);
+    assertRet(await refresh(t.app, tokens.refresh_token), '4101');
+
+    const idle = await registerApp(t.app);
+    t.clock.advance(61_000);
+    assertRet(await refresh(t.app, idle.refresh_token), '4101');
+  });
+});
+
 describe('key rotation', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-keys-'));
   const database = process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'rotation.db')}`;
