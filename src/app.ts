@@ -88,7 +88,10 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     logger: {
       level: config.logLevel,
       ...(overrides.logStream ? { stream: overrides.logStream } : {}),
-      redact: { paths: ['req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
     },
     bodyLimit: config.bodyLimitBytes,
     // A caller's X-Request-Id is kept when it is short and plain, so that logs line up across services.
