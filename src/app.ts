@@ -24,11 +24,13 @@ import registerRoute from './http/routes/register.js';
 import sessionsRoutes from './http/routes/sessions.js';
 import smsCodeRoute from './http/routes/sms-code.js';
 import testHookRoutes from './http/routes/test-hooks.js';
+import tokenRoutes from './http/routes/tokens.js';
 import usersRoute from './http/routes/users.js';
 // Issue 12: ALTCHA proof of work.
 import altchaRoute from './http/routes/altcha.js';
 import { AltchaService, DEFAULT_ALTCHA_WORK, type AltchaWork } from './services/altcha.js';
 import { SmsActivityCounters } from './services/sms-codes.js';
+import wellKnownRoutes from './http/routes/well-known.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import { Argon2Hasher } from './passwords/argon2-hasher.js';
 import { LimitedHasher } from './passwords/limited-hasher.js';
@@ -47,10 +49,12 @@ import { DeviceMarkService } from './services/device-marks.js';
 import { PasswordGuesses } from './services/password-guesses.js';
 import { SessionService } from './services/sessions.js';
 import { SmsCodeService } from './services/sms-codes.js';
+import { TokenService } from './services/tokens.js';
 import { openSmsSender } from './sms/open-sender.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { openKeyValueStore } from './store/open-store.js';
+import { keySetOf, keysFromDataDir, newPrivateKey } from './tokens/keys.js';
 
 /** Parts a test (or another deployment) can put in place of the defaults. */
 export interface Overrides {
@@ -90,7 +94,10 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     logger: {
       level: config.logLevel,
       ...(overrides.logStream ? { stream: overrides.logStream } : {}),
-      redact: { paths: ['req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
     },
     bodyLimit: config.bodyLimitBytes,
     // A caller's X-Request-Id is kept when it is short and plain, so that logs line up across services.
@@ -221,7 +228,20 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   );
   const profiles = new ProfileService(database);
   const admin = new AdminService(database, sessions, audit);
-  const services: Services = { captchas, smsCodes, accounts, sessions, profiles, admin, audit, altcha };
+  // Issue 14. Tests get a key of their own per app; elsewhere a restart keeps the keys.
+  const tokenKeys = await keySetOf(
+    config.tokens.privateKeys ??
+      (config.env === 'test' ? [newPrivateKey()] : keysFromDataDir(config.dataDir)),
+  );
+  const tokens = new TokenService(
+    database,
+    tokenKeys,
+    clock,
+    secret,
+    { ...config.tokens, idleSeconds: config.sessionTtlSeconds },
+    audit,
+  );
+  const services: Services = { captchas, smsCodes, accounts, sessions, profiles, admin, audit, altcha, tokens };
   app.decorate('services', services);
 
   const sweep = setInterval(() => {
@@ -277,6 +297,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
         adminRoutes,
         auditRoutes,
         altchaRoute,
+        tokenRoutes,
       ]) {
         await api.register(routes, routeOptions);
       }
@@ -285,6 +306,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     },
     { prefix: API_PREFIX },
   );
+  await app.register(wellKnownRoutes, { tokens, issuer: config.tokens.issuer });
   await app.register(webPages);
 
   return app;

@@ -8,6 +8,7 @@ import { ADMIN_ACTIONS, AdminService, type AdminAction } from './services/admin.
 import { AuditService } from './services/audit.js';
 import { maskPhone, PhoneRules } from './services/phone.js';
 import { SessionService } from './services/sessions.js';
+import { keySetOf, keysFromDataDir, newPrivateKey, removeKeyFromFile, rotateKeyFile } from './tokens/keys.js';
 
 const USAGE = `usage: medicine <command> [arguments] [--json]
 
@@ -18,7 +19,10 @@ commands:
   user approve|reject <phone|id>       vet a doctor
   user disable|enable <phone|id>       a disabled account cannot log in; its sessions end
   user set-role <phone|id> user|admin  give or take the admin role (never from the last enabled admin)
-  audit tail [--count N]               the newest audit entries, everyone's`;
+  audit tail [--count N]               the newest audit entries, everyone's
+  keys list                            the keys that verify access tokens, the signing one first
+  keys rotate                          a new signing key; the old ones still verify (restart to apply)
+  keys remove <kid>                    drop an old key: tokens it signed stop verifying`;
 
 type Print = (line: string) => void;
 
@@ -128,6 +132,47 @@ async function auditCommand(db: AccountDatabase, argv: readonly string[], json: 
   }
 }
 
+/**
+ * Access-token keys (issue 14). Outside production they live in `<DATA_DIR>/jwt-keys.json`;
+ * in production they come from JWT_PRIVATE_KEYS, so `rotate` prints the new value to set.
+ */
+async function keysCommand(config: Config, argv: readonly string[], json: boolean, out: Print) {
+  const [, sub, kid] = positionals(argv);
+  const fromEnv = config.tokens.privateKeys !== undefined;
+  const describe = async (keys: Parameters<typeof keySetOf>[0]) =>
+    (await keySetOf(keys)).all.map((key, i) => ({ kid: key.kid, alg: key.alg, signing: i === 0 }));
+  if (sub === 'list') {
+    const keys = await describe(config.tokens.privateKeys ?? keysFromDataDir(config.dataDir));
+    if (json) return out(JSON.stringify({ source: fromEnv ? 'JWT_PRIVATE_KEYS' : 'DATA_DIR', keys }));
+    for (const key of keys) out(`${key.kid}  ${key.alg}${key.signing ? '  signing' : ''}`);
+    return;
+  }
+  if (sub === 'rotate') {
+    if (fromEnv) {
+      const keys = [newPrivateKey(), ...(config.tokens.privateKeys ?? [])];
+      out(
+        json
+          ? JSON.stringify({ JWT_PRIVATE_KEYS: JSON.stringify(keys) })
+          : `JWT_PRIVATE_KEYS='${JSON.stringify(keys)}'`,
+      );
+      return;
+    }
+    const keys = await describe(rotateKeyFile(config.dataDir));
+    if (json) return out(JSON.stringify({ keys }));
+    out(`new signing key ${keys[0]?.kid ?? ''}; restart the service to sign with it`);
+    return;
+  }
+  if (sub === 'remove') {
+    if (kid === undefined) throw new UsageError('name the key to remove by its kid');
+    if (fromEnv) throw new UsageError('the keys come from JWT_PRIVATE_KEYS: remove it there');
+    if (!(await removeKeyFromFile(config.dataDir, kid)))
+      throw new Error(`no key ${kid} to remove (the signing key is removed only after a rotation)`);
+    out(json ? JSON.stringify({ removed: kid }) : `removed ${kid}; restart the service to apply`);
+    return;
+  }
+  throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+}
+
 /** The operators' command line (`npx medicine …`). Exit 0 on success, 1 on failure, 2 on misuse. */
 export async function runCli(
   argv: readonly string[],
@@ -143,7 +188,7 @@ export async function runCli(
   let config: Config;
   try {
     // The environment as the server reads it, less what no command uses.
-    config = loadConfig(undefined, { sms: false, secret: false });
+    config = loadConfig(undefined, { sms: false, secret: false, tokens: command === 'keys' });
   } catch (error) {
     if (error instanceof ConfigError) {
       err(`medicine: ${error.message}`);
@@ -167,6 +212,10 @@ export async function runCli(
       } finally {
         await db.destroy();
       }
+    }
+    if (command === 'keys') {
+      await keysCommand(config, argv, json, out);
+      return 0;
     }
     if (command !== 'user' && command !== 'audit') throw new UsageError(`unknown command "${command}"`);
     const db = await openDatabase(config);

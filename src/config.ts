@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { JWK } from 'jose';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { ProviderSetting, SettingsReader } from './sms/provider-definition.js';
 import {
@@ -8,6 +9,7 @@ import {
   type SmsProviderName,
   type SmsProviderSettings,
 } from './sms/registry.js';
+import { parsePrivateKeys } from './tokens/keys.js';
 
 /**
  * Everything the service can be told from outside, read once from the environment,
@@ -92,7 +94,74 @@ export interface Config {
   /** SMS_REGISTER_SHARE: the share of SMS_GLOBAL_PER_HOUR sign-up codes may use (0 < x ≤ 1, default 0.8). */
   readonly smsRegisterShare: number;
   // --- end of issue 12.
+  /** Bearer tokens for apps and the platform's other services (issue 14): see TokenSettings. */
+  readonly tokens: TokenSettings;
 }
+
+// --- Bearer tokens (issue 14): every setting of the token feature, read by tokenSettings below.
+export interface TokenSettings {
+  /** JWT_PRIVATE_KEYS (required in production): PEM blocks, a JWK, or a JSON array of them; the first signs, all are published. Unset: generated into `<dataDir>/jwt-keys.json` (in memory under NODE_ENV=test). */
+  readonly privateKeys: readonly JWK[] | undefined;
+  /** TOKEN_ISSUER (required in production): the `iss` of every access token; its URL is where the well-known documents are announced. */
+  readonly issuer: string;
+  /** TOKEN_AUDIENCE: the `aud` of every access token (default `medicine`). */
+  readonly audience: string;
+  /** ACCESS_TOKEN_TTL_SECONDS: an access token's life (default 900). */
+  readonly accessTtlSeconds: number;
+  /** REFRESH_REUSE_INTERVAL_SECONDS: how long the previous refresh token still answers the current pair (default 10). */
+  readonly reuseIntervalSeconds: number;
+  /** REFRESH_TOKEN_MAX_AGE_SECONDS: a token session's absolute life, however often it is refreshed (default 30 days). */
+  readonly refreshMaxAgeSeconds: number;
+  /** SERVICE_CLIENTS: `name:secret,…`, the services allowed to introspect and revoke (HTTP Basic); empty: none. */
+  readonly serviceClients: ReadonlyMap<string, string>;
+}
+
+function serviceClients(env: Settings): ReadonlyMap<string, string> {
+  const clients = new Map<string, string>();
+  for (const entry of (env.SERVICE_CLIENTS ?? '').split(',')) {
+    if (entry.trim() === '') continue;
+    const at = entry.indexOf(':');
+    const name = entry.slice(0, Math.max(0, at)).trim();
+    const secret = entry.slice(at + 1).trim();
+    if (at <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(name))
+      throw new ConfigError('SERVICE_CLIENTS entries are name:secret, the name of letters, digits, . _ -');
+    if (secret.length < 32)
+      throw new ConfigError(`SERVICE_CLIENTS: the secret of "${name}" must be 32+ characters`);
+    if (clients.has(name)) throw new ConfigError(`SERVICE_CLIENTS names "${name}" twice`);
+    clients.set(name, secret);
+  }
+  return clients;
+}
+
+function tokenSettings(env: Settings, required: boolean, port: number): TokenSettings {
+  const raw = env.JWT_PRIVATE_KEYS?.trim() || undefined;
+  if (required && raw === undefined)
+    throw new ConfigError(
+      'JWT_PRIVATE_KEYS is required when NODE_ENV=production (see `npx medicine keys rotate`)',
+    );
+  let privateKeys: JWK[] | undefined;
+  try {
+    privateKeys = raw === undefined ? undefined : parsePrivateKeys(raw);
+  } catch (error) {
+    throw new ConfigError(`JWT_PRIVATE_KEYS ${error instanceof Error ? error.message : 'is unreadable'}`);
+  }
+  const issuer = env.TOKEN_ISSUER?.trim() || undefined;
+  if (required && issuer === undefined)
+    throw new ConfigError(
+      "TOKEN_ISSUER is required when NODE_ENV=production (this service's public https URL)",
+    );
+  if (issuer !== undefined && !URL.canParse(issuer)) throw new ConfigError('TOKEN_ISSUER must be a URL');
+  return Object.freeze({
+    privateKeys: privateKeys && Object.freeze(privateKeys),
+    issuer: issuer ?? `http://localhost:${port}`,
+    audience: env.TOKEN_AUDIENCE?.trim() || 'medicine',
+    accessTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 24 * 3600),
+    reuseIntervalSeconds: integer(env, 'REFRESH_REUSE_INTERVAL_SECONDS', 10, 0, 300),
+    refreshMaxAgeSeconds: integer(env, 'REFRESH_TOKEN_MAX_AGE_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    serviceClients: serviceClients(env),
+  });
+}
+// --- end of bearer tokens.
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -137,6 +206,13 @@ export const SETTING_NAMES = [
   'SMS_PER_PHONE_PER_HOUR',
   'SMS_GLOBAL_PER_HOUR',
   'SMS_REGISTER_SHARE',
+  'JWT_PRIVATE_KEYS',
+  'TOKEN_ISSUER',
+  'TOKEN_AUDIENCE',
+  'ACCESS_TOKEN_TTL_SECONDS',
+  'REFRESH_REUSE_INTERVAL_SECONDS',
+  'REFRESH_TOKEN_MAX_AGE_SECONDS',
+  'SERVICE_CLIENTS',
   'CAPTCHA_PER_IP_PER_MINUTE',
   'LOGIN_FAILURES_PER_IP_PER_HOUR',
   'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR',
@@ -345,6 +421,8 @@ function metricsToken(env: Settings): string | undefined {
 export interface ConfigUse {
   readonly sms: boolean;
   readonly secret: boolean;
+  /** The access-token keys and issuer (required in production only by what signs or lists tokens). */
+  readonly tokens?: boolean;
 }
 
 /** Reads the environment (by default `process.env`) into a frozen, validated `Config`. */
@@ -438,6 +516,7 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     redisSentinelName: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',
     // Issue 12 (see the Config fields of the same names).
     smsRegisterShare: share(env, 'SMS_REGISTER_SHARE', 0.8),
+    tokens: tokenSettings(env, production && (use.tokens ?? true), integer(env, 'PORT', 5000, 0, 65535)),
   };
   if (config.workers > 1 && config.redisUrl === undefined) {
     throw new ConfigError(

@@ -211,6 +211,17 @@ const CATALOGUE = {
     en: 'Too many failed logins from this network; try later',
   },
 
+  // Bearer tokens (issue 14).
+  tokensRefreshed: { zh: '令牌已更新', en: 'Tokens renewed' },
+  refreshTokenInvalid: {
+    zh: '刷新令牌无效或已过期，请重新登录',
+    en: 'The refresh token is invalid or has expired; log in again',
+  },
+  refreshTokenReused: {
+    zh: '刷新令牌已被使用过，会话已结束，请重新登录',
+    en: 'The refresh token was already used; the session has ended, log in again',
+  },
+
   // Test hooks.
   noSmsForPhone: { zh: '没有发往该号码的验证码', en: 'No code was sent to this phone' },
 } satisfies Record<`ret${Ret}`, Record<Language, Text>> & Record<string, Record<Language, Text>>;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { PRODUCTION_TOKEN_ENV } from './helpers/production-env.js';
 
 const SECRET = 's'.repeat(32);
 
@@ -128,7 +129,12 @@ describe('configuration', () => {
   it('in production needs a secret and an explicit SMS provider, and sets Secure cookies', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production', SMS_PROVIDER: 'console' }), /MEDICINE_SECRET/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', MEDICINE_SECRET: SECRET }), /SMS_PROVIDER/);
-    const config = loadConfig({ NODE_ENV: 'production', MEDICINE_SECRET: SECRET, SMS_PROVIDER: 'console' });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MEDICINE_SECRET: SECRET,
+      SMS_PROVIDER: 'console',
+      ...PRODUCTION_TOKEN_ENV,
+    });
     assert.equal(config.cookieSecure, true);
   });
 });

@@ -41,6 +41,8 @@ if (REDIS_URL !== undefined) {
       DATABASE_URL: SHARED_SQL ?? `sqlite:${path.join(dataDir, 'shared.db')}`,
       // Lets the tests speak from many addresses (X-Forwarded-For) over loopback.
       TRUST_PROXY: '1',
+      // Issue 14: the service that introspects; both instances share the key DATA_DIR holds.
+      SERVICE_CLIENTS: `multi:${'multi-service-secret-'.repeat(2)}`,
     };
     let a: ServerProcess;
     let b: ServerProcess;
@@ -171,6 +173,65 @@ if (REDIS_URL !== undefined) {
         assert.equal(codes.filter((c) => c === '4201').length, 300 - judged, codes.join(','));
       });
     }
+
+    it('tokens issued by A work on B; after logout on B, introspection on A says inactive at once', async () => {
+      const appPhone = phoneNumber(5);
+      const uuid = `multi-app-${appPhone}`;
+      const text = await captcha(a, uuid);
+      assert.equal(
+        (await postJson(`${a.api}/smsCode`, { phone: appPhone, img_code_client: text, uuid })).reply.re_code,
+        '0',
+      );
+      const { code } = (await (await fetch(`${a.api}/test/sms?phone=${appPhone}`)).json()) as {
+        code: string;
+      };
+      const appPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-client': 'app', ...headers },
+          body: JSON.stringify(body),
+        });
+      const registered = await appPost(`${a.api}/register`, {
+        phone: appPhone,
+        phone_code: code,
+        password: 'app password',
+        password2: 'app password',
+      });
+      assert.equal(registered.headers.get('set-cookie'), null);
+      type Pair = { access_token: string; refresh_token: string };
+      const { tokens } = (await registered.json()) as { tokens: Pair };
+      const bearer = (pair: Pair) => ({ authorization: `Bearer ${pair.access_token}` });
+      const users = await (await fetch(`${b.api}/users`, { headers: bearer(tokens) })).json();
+      assert.equal((users as { re_code: string }).re_code, '0');
+      const refreshed = (await (
+        await appPost(`${b.api}/tokens/refresh`, { refresh_token: tokens.refresh_token })
+      ).json()) as {
+        tokens: Pair;
+      };
+      // A retry on the other instance, within the interval, is answered the same pair.
+      const retried = (await (
+        await appPost(`${a.api}/tokens/refresh`, { refresh_token: tokens.refresh_token })
+      ).json()) as {
+        tokens: Pair;
+      };
+      assert.equal(retried.tokens.refresh_token, refreshed.tokens.refresh_token);
+      const introspect = async (server: ServerProcess, token: string) =>
+        (await (
+          await fetch(`${server.api}/tokens/introspect`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: `Basic ${Buffer.from(`multi:${'multi-service-secret-'.repeat(2)}`).toString('base64')}`,
+            },
+            body: new URLSearchParams({ token }).toString(),
+          })
+        ).json()) as { active: boolean };
+      assert.equal((await introspect(a, refreshed.tokens.access_token)).active, true);
+      const out = await fetch(`${b.api}/sessions`, { method: 'DELETE', headers: bearer(refreshed.tokens) });
+      assert.equal(((await out.json()) as { re_code: string }).re_code, '0');
+      assert.equal((await introspect(a, refreshed.tokens.access_token)).active, false);
+      assert.equal((await introspect(a, refreshed.tokens.refresh_token)).active, false);
+    });
 
     it('strangers lock the phone on A; the owner’s known browser logs in on B at the first try', async () => {
       const owner = phoneNumber(4);

@@ -56,4 +56,10 @@ export interface SessionsTable {
   expires_at: number | string;
   ip: string | null;
   user_agent: string | null;
+  /** App sessions only (issue 14): SHA-256 (hex) of the current refresh token. */
+  refresh_hash: string | null;
+  /** How many times the refresh token turned; null for a cookie session. */
+  refresh_generation: number | null;
+  refresh_rotated_at: number | string | null;
+  absolute_expires_at: number | string | null;
 }

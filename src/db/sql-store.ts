@@ -16,6 +16,7 @@ import type {
   NewUser,
   Page,
   ProfileChanges,
+  RefreshSession,
   Role,
   Session,
   User,
@@ -398,6 +399,77 @@ export class SqlStore implements AccountDatabase {
     return this.run('delete expired sessions', async () => {
       const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
+    });
+  }
+
+  beginRefresh(idHash: string, refreshHash: string, absoluteExpiresAt: number): Promise<boolean> {
+    return this.run('begin refresh', async () => {
+      const result = await this.db
+        .updateTable('sessions')
+        .set({
+          refresh_hash: refreshHash,
+          refresh_generation: 0,
+          refresh_rotated_at: null,
+          absolute_expires_at: absoluteExpiresAt,
+        })
+        .where('id_hash', '=', idHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    });
+  }
+
+  findRefreshSession(idHash: string, now: number): Promise<RefreshSession | null> {
+    return this.run('find session', async () => {
+      const row = await this.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select([
+          'sessions.expires_at as session_expires_at',
+          'sessions.refresh_hash',
+          'sessions.refresh_generation',
+          'sessions.refresh_rotated_at',
+          'sessions.absolute_expires_at',
+        ])
+        .where('sessions.id_hash', '=', idHash)
+        .where('sessions.expires_at', '>', now)
+        .where('sessions.absolute_expires_at', '>', now)
+        .where('sessions.refresh_generation', 'is not', null)
+        .executeTakeFirst();
+      if (row === undefined || row.refresh_hash === null || row.refresh_generation === null) return null;
+      return {
+        idHash,
+        user: toUser(row),
+        expiresAt: Number(row.session_expires_at),
+        refreshHash: row.refresh_hash,
+        generation: Number(row.refresh_generation),
+        rotatedAt: row.refresh_rotated_at === null ? null : Number(row.refresh_rotated_at),
+        absoluteExpiresAt: Number(row.absolute_expires_at),
+      };
+    });
+  }
+
+  rotateRefresh(
+    idHash: string,
+    generation: number,
+    refreshHash: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<boolean> {
+    return this.run('rotate refresh token', async () => {
+      const result = await this.db
+        .updateTable('sessions')
+        .set({
+          refresh_hash: refreshHash,
+          refresh_generation: generation + 1,
+          refresh_rotated_at: now,
+          last_used_at: now,
+          expires_at: expiresAt,
+        })
+        .where('id_hash', '=', idHash)
+        .where('refresh_generation', '=', generation)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     });
   }
 

@@ -68,6 +68,19 @@ export interface Session {
 
 export type NewSession = Omit<Session, 'userId'>;
 
+/** An app's session (issue 14) with the state of its refresh token, and its user as now. */
+export interface RefreshSession {
+  idHash: string;
+  user: User;
+  expiresAt: number;
+  /** SHA-256 (hex) of the current refresh token. */
+  refreshHash: string;
+  generation: number;
+  /** When the token last turned; null before its first refresh. */
+  rotatedAt: number | null;
+  absoluteExpiresAt: number;
+}
+
 export interface UserStore {
   findUserByPhone(phone: string): Promise<User | null>;
   findUserById(id: number): Promise<User | null>;
@@ -112,6 +125,21 @@ export interface SessionStore {
   listSessions(userId: number, now: number): Promise<Session[]>;
   /** Ends every session of a person, but the one whose hash is `except`; says how many. */
   deleteSessionsOfUser(userId: number, except?: string): Promise<number>;
+  /** Makes a live session an app's: generation 0 of a refresh token; false when there is no such session. */
+  beginRefresh(idHash: string, refreshHash: string, absoluteExpiresAt: number): Promise<boolean>;
+  /** The app session with this hash if it has not expired (idle or absolute) at `now`. */
+  findRefreshSession(idHash: string, now: number): Promise<RefreshSession | null>;
+  /**
+   * Turns the refresh token from `generation` to the next, only if it is still at
+   * `generation` (of racers, exactly one wins); says whether it did.
+   */
+  rotateRefresh(
+    idHash: string,
+    generation: number,
+    refreshHash: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<boolean>;
 }
 
 /** A browser or app that logged into an account (issue #12): kept as the hash of its secret. */

@@ -1,4 +1,5 @@
 import { RET } from '../ret.js';
+import { tokenPairSchema } from './token-schemas.js';
 
 /** A required JSON string: present, a string (never coerced), not empty, bounded. */
 export const requiredString = (maxLength: number, description?: string) =>
@@ -46,6 +47,7 @@ export function loginReplies(...examples: { re_code: string; msg: string }[]) {
           type: 'string',
           description: 'With X-Client: app only: keep it, and send it as device_mark at the next login',
         },
+        tokens: tokenPairSchema,
       },
       examples,
     },

@@ -32,7 +32,7 @@ export function clearSessionCookie(reply: FastifyReply, settings: CookieSettings
 }
 
 /** An app (`X-Client: app`) keeps its device marks itself, having no cookie jar (wx.request, say). */
-const isApp = (request: FastifyRequest): boolean => request.headers['x-client'] === 'app';
+export const isApp = (request: FastifyRequest): boolean => request.headers['x-client'] === 'app';
 
 /** The device marks a client presented: an app's `device_mark` body field, else the browser's cookie. */
 export function readDeviceMarks(request: FastifyRequest): string[] {

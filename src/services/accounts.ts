@@ -205,10 +205,10 @@ export class AccountService {
     return this.startLoggedIn(user, client, 'sms_code', device);
   }
 
-  /** DELETE /sessions: destroys the session on the server. */
-  async logOut(sessionId: string | undefined, client: ClientInfo): Promise<Result> {
-    const session = await this.sessions.resolveSession(sessionId);
-    if (session === null || !(await this.sessions.endSession(sessionId))) return fail(RET.SESSIONERR);
+  /** DELETE /sessions: destroys the session (hashed `sessionHash`) on the server, an app's refresh token with it. */
+  async logOut(sessionHash: string | undefined, client: ClientInfo): Promise<Result> {
+    const session = await this.sessions.resolveSessionByHash(sessionHash);
+    if (session === null || !(await this.sessions.endSessionByHash(sessionHash))) return fail(RET.SESSIONERR);
     await this.audit.record({ action: 'logout', outcome: 'success', userId: session.userId, client });
     return ok();
   }
@@ -246,7 +246,7 @@ export class AccountService {
   /** PUT /passwords: the old password proves it is the owner; every other session ends. */
   async changePassword(
     userId: number,
-    currentSessionId: string,
+    currentSessionHash: string,
     input: NewPasswordInput & { oldPassword: string },
     client: ClientInfo,
   ): Promise<Result> {
@@ -263,7 +263,7 @@ export class AccountService {
     }
     await guess.value.right();
     await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
-    const ended = await this.sessions.endSessionsOf(user.id, currentSessionId);
+    const ended = await this.sessions.endSessionsOf(user.id, currentSessionHash);
     await this.devices.forgetMarksOf(user.id, device);
     await this.audit.record({
       action: 'password_change',

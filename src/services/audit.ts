@@ -5,7 +5,15 @@ import { maskPhone } from './phone.js';
 import type { ClientInfo } from './sessions.js';
 
 export type AuditAction =
-  'register' | 'login' | 'logout' | 'password_change' | 'password_reset' | 'sms_sent' | 'lockout' | 'admin';
+  | 'register'
+  | 'login'
+  | 'logout'
+  | 'password_change'
+  | 'password_reset'
+  | 'sms_sent'
+  | 'lockout'
+  | 'admin'
+  | 'token';
 
 export interface AuditEvent {
   action: AuditAction;

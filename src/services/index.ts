@@ -6,6 +6,7 @@ import type { ProfileService } from './profiles.js';
 import type { CaptchaService } from './captcha.js';
 import type { SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
+import type { TokenService } from './tokens.js';
 
 /** The domain, as the HTTP layer sees it. */
 export interface Services {
@@ -17,4 +18,6 @@ export interface Services {
   admin: AdminService;
   audit: AuditService;
   altcha: AltchaService;
+  /** Bearer tokens for apps and other services (issue 14). */
+  tokens: TokenService;
 }

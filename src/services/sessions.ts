@@ -76,10 +76,20 @@ export class SessionService {
     return id;
   }
 
+  /** The hash the database keeps of a session id (a cookie's value); undefined for no usable id. */
+  static hashOf(id: string | undefined): string | undefined {
+    if (id === undefined || id === '' || id.length > 128) return undefined;
+    return sha256Hex(id);
+  }
+
   /** The live session behind a cookie value, renewing it; null when there is none. */
   async resolveSession(id: string | undefined): Promise<LiveSession | null> {
-    if (id === undefined || id === '' || id.length > 128) return null;
-    const idHash = sha256Hex(id);
+    return this.resolveSessionByHash(SessionService.hashOf(id));
+  }
+
+  /** The live session with this hash (a cookie's, or an access token's `sid`), renewing it. */
+  async resolveSessionByHash(idHash: string | undefined): Promise<LiveSession | null> {
+    if (idHash === undefined) return null;
     const now = this.clock.now();
     const session = await this.store.findLiveSessionUser(idHash, now);
     if (session === null) return null;
@@ -91,18 +101,21 @@ export class SessionService {
 
   /** Destroys the session on the server; says whether there was one. */
   async endSession(id: string | undefined): Promise<boolean> {
-    if (id === undefined || id === '' || id.length > 128) return false;
-    return this.store.deleteSession(sha256Hex(id));
+    return this.endSessionByHash(SessionService.hashOf(id));
   }
 
-  /** Ends every session of a person, or every one but `keepId`'s; says how many ended. */
-  async endSessionsOf(userId: number, keepId?: string): Promise<number> {
-    return this.store.deleteSessionsOfUser(userId, keepId === undefined ? undefined : sha256Hex(keepId));
+  /** Destroys the session with this hash (and with it an app's refresh token); says whether there was one. */
+  async endSessionByHash(idHash: string | undefined): Promise<boolean> {
+    return idHash !== undefined && this.store.deleteSession(idHash);
   }
 
-  /** A person's live sessions, most recently used first, the caller's own marked. */
-  async listSessions(userId: number, currentId: string): Promise<SessionView[]> {
-    const current = sha256Hex(currentId);
+  /** Ends every session of a person, or every one but the session hashed `keepHash`; says how many ended. */
+  async endSessionsOf(userId: number, keepHash?: string): Promise<number> {
+    return this.store.deleteSessionsOfUser(userId, keepHash);
+  }
+
+  /** A person's live sessions, most recently used first, the caller's own (hashed `currentHash`) marked. */
+  async listSessions(userId: number, currentHash: string): Promise<SessionView[]> {
     const sessions = await this.store.listSessions(userId, this.clock.now());
     return sessions.map((s) => ({
       id: handleOf(s.idHash),
@@ -110,7 +123,7 @@ export class SessionService {
       last_used_at: new Date(s.lastUsedAt).toISOString(),
       ip: s.ip,
       user_agent: s.userAgent,
-      current: s.idHash === current,
+      current: s.idHash === currentHash,
     }));
   }
 

@@ -343,6 +343,55 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
       assert.equal(await db.deleteDeviceMarksOfUser(other.id), 1);
     });
 
+    it('an app session keeps its refresh state: a cookie session has none, beginRefresh starts generation 0', async () => {
+      const session = newSession();
+      const user = await db.createUser(newUser(), session);
+      assert.ok(user);
+      assert.equal(
+        await db.findRefreshSession(session.idHash, NOW),
+        null,
+        'a cookie session has no refresh token',
+      );
+      const refreshHash = idHash();
+      assert.equal(await db.beginRefresh(session.idHash, refreshHash, NOW + 30 * 24 * HOUR), true);
+      assert.equal(await db.beginRefresh(idHash(), refreshHash, NOW + HOUR), false);
+      const found = await db.findRefreshSession(session.idHash, NOW);
+      assert.deepEqual(found && { ...found, user: found.user.id }, {
+        idHash: session.idHash,
+        user: user.id,
+        expiresAt: NOW + HOUR,
+        refreshHash,
+        generation: 0,
+        rotatedAt: null,
+        absoluteExpiresAt: NOW + 30 * 24 * HOUR,
+      });
+      assert.equal(await db.findRefreshSession(session.idHash, NOW + HOUR), null, 'idle expiry');
+    });
+
+    it(`rotateRefresh turns a generation once: of ${CALLERS} racers exactly one wins`, async () => {
+      const session = newSession();
+      assert.ok(await db.createUser(newUser(), session));
+      await db.beginRefresh(session.idHash, idHash(), NOW + 2 * HOUR);
+      const hashes = Array.from({ length: CALLERS }, idHash);
+      const won = await Promise.all(
+        hashes.map((hash) => db.rotateRefresh(session.idHash, 0, hash, NOW + 1000, NOW + 3 * HOUR)),
+      );
+      assert.equal(won.filter(Boolean).length, 1);
+      const found = await db.findRefreshSession(session.idHash, NOW + 1000);
+      assert.equal(found?.generation, 1);
+      assert.equal(found?.refreshHash, hashes[won.indexOf(true)]);
+      assert.equal(found?.rotatedAt, NOW + 1000);
+      assert.equal(found?.expiresAt, NOW + 3 * HOUR);
+      assert.equal(await db.rotateRefresh(session.idHash, 0, idHash(), NOW + 2000, NOW + 3 * HOUR), false);
+      assert.equal(await db.findRefreshSession(session.idHash, NOW + 2 * HOUR), null, 'absolute expiry');
+      assert.equal(await db.deleteSession(session.idHash), true);
+      assert.equal(
+        await db.findRefreshSession(session.idHash, NOW + 1000),
+        null,
+        'ending the session ends it',
+      );
+    });
+
     it('keeps an audit log, newest first, per person or for everyone', async () => {
       const user = await db.createUser(newUser(), newSession());
       assert.ok(user);

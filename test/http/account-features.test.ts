@@ -16,6 +16,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { RecordingSmsSender } from '../helpers/fakes.js';
+import { PRODUCTION_TOKEN_ENV } from '../helpers/production-env.js';
 
 const PASSWORD = 'the first password';
 const NEW_PASSWORD = 'the second password';
@@ -376,7 +377,12 @@ describe('TEST_PHONE_CODES', () => {
   });
 
   it('is refused in production unless explicitly allowed, and malformed entries are refused', () => {
-    const production = { NODE_ENV: 'production', MEDICINE_SECRET: 's'.repeat(40), SMS_PROVIDER: 'console' };
+    const production = {
+      NODE_ENV: 'production',
+      MEDICINE_SECRET: 's'.repeat(40),
+      SMS_PROVIDER: 'console',
+      ...PRODUCTION_TOKEN_ENV,
+    };
     assert.throws(
       () => loadConfig({ ...production, TEST_PHONE_CODES: '13800000000:123456' }),
       /TEST_PHONE_CODES/,

@@ -15,6 +15,7 @@ import {
   startTestApp,
 } from '../helpers/app.js';
 import { RecordingSmsSender } from '../helpers/fakes.js';
+import { PRODUCTION_TOKEN_ENV } from '../helpers/production-env.js';
 
 describe('logs', () => {
   it('hold no password, SMS code, captcha text or session id, even at trace level', async () => {
@@ -79,6 +80,7 @@ describe('logs', () => {
     const lines: string[] = [];
     const config = loadConfig({
       NODE_ENV: 'production',
+      ...PRODUCTION_TOKEN_ENV,
       MEDICINE_SECRET: 'p'.repeat(40),
       SMS_PROVIDER: 'console',
       DATABASE_URL: 'sqlite::memory:',

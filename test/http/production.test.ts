@@ -5,6 +5,7 @@ import { CanvasCaptchaRenderer } from '../../src/captcha/canvas-renderer.js';
 import { loadConfig } from '../../src/config.js';
 import { API, assertRet, newPhone, post, TEST_SECRET } from '../helpers/app.js';
 import { RecordingSmsSender } from '../helpers/fakes.js';
+import { PRODUCTION_TOKEN_ENV } from '../helpers/production-env.js';
 
 /** Remembers the text it last drew, so a test can answer the captcha without the test hooks. */
 class RememberingRenderer extends CanvasCaptchaRenderer {
@@ -19,6 +20,7 @@ describe('in production mode', () => {
   it('the session cookie is Secure, HttpOnly and SameSite=Lax, and no test hook exists', async () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      ...PRODUCTION_TOKEN_ENV,
       MEDICINE_SECRET: TEST_SECRET,
       SMS_PROVIDER: 'console',
       DATABASE_URL: 'sqlite::memory:',
@@ -53,6 +55,7 @@ describe('in production mode', () => {
   it('every API reply carries headers that stop framing, sniffing, caching and referrer leaks', async () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      ...PRODUCTION_TOKEN_ENV,
       MEDICINE_SECRET: TEST_SECRET,
       SMS_PROVIDER: 'console',
       DATABASE_URL: 'sqlite::memory:',

@@ -12,6 +12,7 @@ import { tencentCase } from './fakes/tencent.js';
 import { twilioCase } from './fakes/twilio.js';
 import { webhookCase } from './fakes/webhook.js';
 import { yuntongxunCase } from './fakes/yuntongxun.js';
+import { PRODUCTION_TOKEN_ENV } from '../helpers/production-env.js';
 
 const ORIGIN = 'https://sms.example.test';
 const SECRET = 's'.repeat(32);
@@ -112,7 +113,7 @@ describe('SMS provider configuration', () => {
   });
 
   it('in production every provider URL must use https', () => {
-    const production = { NODE_ENV: 'production', MEDICINE_SECRET: SECRET };
+    const production = { NODE_ENV: 'production', MEDICINE_SECRET: SECRET, ...PRODUCTION_TOKEN_ENV };
     assertConfigError(
       {
         ...production,

@@ -40,7 +40,12 @@ async function openApi(app: FastifyInstance): Promise<void> {
             .join('; '),
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'session' } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'session' },
+          // Issue 14: apps and other services; see the README's "Bearer tokens" section.
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          service: { type: 'http', scheme: 'basic', description: 'SERVICE_CLIENTS name and secret' },
+        },
       },
     },
   });

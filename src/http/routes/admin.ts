@@ -41,7 +41,7 @@ export default async function adminRoutes(app: FastifyInstance, { services, cook
             },
           },
         },
-        security: [{ session: [] }],
+        security: [{ session: [] }, { bearer: [] }],
       },
     },
     async (request, reply) => {

@@ -33,7 +33,7 @@ export default async function auditRoutes(app: FastifyInstance, { services, cook
           properties: { ...pagingQuery.properties, scope: { type: 'string', enum: ['all'] } },
         },
         response: pagedReply(entry),
-        security: [{ session: [] }],
+        security: [{ session: [] }, { bearer: [] }],
       },
     },
     async (request, reply) => {

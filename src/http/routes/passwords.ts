@@ -78,7 +78,7 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
           },
         },
         response: retReplies({ re_code: '0', msg: '密码修改成功' }, { re_code: '4106', msg: '原密码错误' }),
-        security: [{ session: [] }],
+        security: [{ session: [] }, { bearer: [] }],
       },
     },
     async (request, reply) => {
@@ -87,7 +87,7 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
       const { old_password: oldPassword, password, password2 } = request.body;
       const result = await services.accounts.changePassword(
         me.user.id,
-        me.sessionId,
+        me.sessionHash,
         { oldPassword, password, password2 },
         clientOf(request),
       );

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountType } from '../../db/user-store.js';
 import { ACCOUNT_TYPES } from '../../services/accounts.js';
 import { clientOf } from '../current-user.js';
-import { sendFailure, sendOk } from '../reply.js';
+import { handOverSession } from '../hand-over-session.js';
+import { sendFailure } from '../reply.js';
 import { deviceMarkField, loginReplies, phoneField, requiredString } from '../schemas.js';
-import { handOverDeviceMarks, readSessionId, setSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface Body {
@@ -65,10 +65,7 @@ export default async function registerRoute(app: FastifyInstance, { services, co
         client,
       );
       if (!result.ok) return sendFailure(reply, result);
-      await services.sessions.endSession(readSessionId(request));
-      setSessionCookie(reply, result.value.sessionId, cookie);
-      const marks = handOverDeviceMarks(request, reply, result.value.deviceMarks, cookie);
-      return sendOk(reply, 'registered', marks);
+      return handOverSession(services, request, reply, result.value, cookie, 'registered');
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
-import { clientOf, loggedIn } from '../current-user.js';
+import { clientOf, loggedIn, presentedSession } from '../current-user.js';
+import { handOverSession } from '../hand-over-session.js';
 import { sendFailure, sendOk, sendRet } from '../reply.js';
 import {
   deviceMarkField,
@@ -11,12 +12,7 @@ import {
   retReplies,
   retReply,
 } from '../schemas.js';
-import {
-  clearSessionCookie,
-  handOverDeviceMarks,
-  readSessionId,
-  setSessionCookie,
-} from '../session-cookie.js';
+import { clearSessionCookie } from '../session-cookie.js';
 import type { RouteOptions } from './options.js';
 
 interface LoginBody {
@@ -94,11 +90,7 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
           ? await services.accounts.logIn({ phone, password }, client)
           : await services.accounts.logInWithCode({ phone, phoneCode: phoneCode ?? '' }, client);
       if (!result.ok) return sendFailure(reply, result);
-      // The id a client presented is never kept: it is destroyed and a new one issued.
-      await services.sessions.endSession(readSessionId(request));
-      setSessionCookie(reply, result.value.sessionId, cookie);
-      const marks = handOverDeviceMarks(request, reply, result.value.deviceMarks, cookie);
-      return sendOk(reply, 'loggedIn', marks);
+      return handOverSession(services, request, reply, result.value, cookie, 'loggedIn');
     },
   );
 
@@ -109,31 +101,38 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
         summary: 'Log out; with scope=others, end every other session instead',
         querystring: { type: 'object', properties: { scope: { type: 'string', enum: ['others'] } } },
         response: retReplies({ re_code: '0', msg: '退出成功' }, { re_code: '4101', msg: '用户未登录' }),
-        security: [{ session: [] }],
+        security: [{ session: [] }, { bearer: [] }],
       },
     },
     async (request, reply) => {
       if (request.query.scope === 'others') {
         const me = await loggedIn(services, cookie, request, reply);
         if (me === null) return reply;
-        await services.sessions.endSessionsOf(me.user.id, me.sessionId);
+        await services.sessions.endSessionsOf(me.user.id, me.sessionHash);
         return sendOk(reply, 'done');
       }
-      const result = await services.accounts.logOut(readSessionId(request), clientOf(request));
+      const presented = await presentedSession(services, request);
+      const result = await services.accounts.logOut(presented?.hash, clientOf(request));
       if (!result.ok) return sendFailure(reply, result);
-      clearSessionCookie(reply, cookie);
+      if (presented?.cookieId !== undefined) clearSessionCookie(reply, cookie);
       return sendOk(reply, 'loggedOut');
     },
   );
 
   app.get(
     '/sessions',
-    { schema: { summary: "The person's own sessions", response: sessionList, security: [{ session: [] }] } },
+    {
+      schema: {
+        summary: "The person's own sessions",
+        response: sessionList,
+        security: [{ session: [] }, { bearer: [] }],
+      },
+    },
     async (request, reply) => {
       const me = await loggedIn(services, cookie, request, reply);
       if (me === null) return reply;
       return sendOk(reply, 'found', {
-        sessions: await services.sessions.listSessions(me.user.id, me.sessionId),
+        sessions: await services.sessions.listSessions(me.user.id, me.sessionHash),
       });
     },
   );
@@ -145,7 +144,7 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
         summary: 'End one of the person’s own sessions',
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } },
         response: retReplies({ re_code: '0', msg: '操作成功' }, { re_code: '4002', msg: '没有这个会话' }),
-        security: [{ session: [] }],
+        security: [{ session: [] }, { bearer: [] }],
       },
     },
     async (request, reply) => {

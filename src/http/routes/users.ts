@@ -57,7 +57,13 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
   const reply200 = { 200: { ...userReply, properties: { ...userReply.properties, account } } };
   app.get(
     '/users',
-    { schema: { summary: 'The logged-in person', response: reply200, security: [{ session: [] }] } },
+    {
+      schema: {
+        summary: 'The logged-in person',
+        response: reply200,
+        security: [{ session: [] }, { bearer: [] }],
+      },
+    },
     async (request, reply) => {
       const me = await loggedIn(services, cookie, request, reply);
       if (me === null) return reply;
@@ -78,7 +84,7 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
           ],
         },
         response: reply200,
-        security: [{ session: [] }],
+        security: [{ session: [] }, { bearer: [] }],
       },
     },
     async (request, reply) => {
