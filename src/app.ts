@@ -241,7 +241,17 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     { ...config.tokens, idleSeconds: config.sessionTtlSeconds },
     audit,
   );
-  const services: Services = { captchas, smsCodes, accounts, sessions, profiles, admin, audit, altcha, tokens };
+  const services: Services = {
+    captchas,
+    smsCodes,
+    accounts,
+    sessions,
+    profiles,
+    admin,
+    audit,
+    altcha,
+    tokens,
+  };
   app.decorate('services', services);
 
   const sweep = setInterval(() => {
