@@ -19,6 +19,7 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
     {
       schema: {
         summary: 'Send an SMS verification code',
+        operationId: 'sendSmsCode',
         body: {
           type: 'object',
           required: ['phone', 'img_code_client', 'uuid'],
@@ -38,8 +39,8 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
         },
         response: retReplies(
           { re_code: '0', msg: '验证码发送成功' },
-          { re_code: '4004', msg: '图片验证码错误' },
-          { re_code: '4201', msg: '发送过于频繁，请 42 秒后再试' },
+          { re_code: '4004', msg: '图片验证码错误', reason: 'captchaWrong' },
+          { re_code: '4201', msg: '发送过于频繁，请 42 秒后再试', reason: 'smsResendTooSoon' },
         ),
       },
     },
