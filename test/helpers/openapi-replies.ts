@@ -21,6 +21,16 @@ interface Response {
   content?: Record<string, { schema: Json }>;
 }
 
+/** What a request that reaches no operation may be answered, by status (components.responses). */
+const NO_OPERATION: Record<number, string> = {
+  400: 'BadJson',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  413: 'BodyTooLarge',
+  415: 'NotJson',
+  500: 'ServerError',
+};
+
 /** The headers whose presence must be declared: a reply that sends one undocumented is wrong. */
 const DECLARED_ONLY = ['x-request-id', 'retry-after', 'set-cookie', 'allow', 'x-captcha-text'];
 
@@ -55,24 +65,35 @@ export class OpenApiReplies {
     const template = this.templates.find((t) => t.pattern.test(path));
     const components = this.document.components as Record<string, Record<string, unknown>>;
     let response: Response | undefined;
-    if (template === undefined) {
-      if (reply.statusCode !== 404)
-        return [`${where}: a path the document does not have answered other than 404`];
-      response = components.responses?.NotFound as Response;
-    } else {
-      const operations = (this.document.paths as Record<string, Record<string, Json>>)[template.path] ?? {};
-      const method = reply.method === 'HEAD' ? 'get' : reply.method.toLowerCase();
-      const operation = operations[method] as
-        { responses: Record<string, Response | { $ref: string }> } | undefined;
-      if (operation === undefined) {
-        if (reply.statusCode !== 405)
-          return [`${where}: a method the path does not have answered other than 405`];
-        response = components.responses?.MethodNotAllowed as Response;
-      } else {
-        const declared = operation.responses[String(reply.statusCode)];
-        if (declared === undefined) return [`${where}: status not in the document`];
-        response = this.resolve<Response>(declared);
+    const operations =
+      template === undefined
+        ? {}
+        : ((this.document.paths as Record<string, Record<string, Json>>)[template.path] ?? {});
+    const method = reply.method === 'HEAD' ? 'get' : reply.method.toLowerCase();
+    const operation = operations[method] as
+      { responses: Record<string, Response | { $ref: string }> } | undefined;
+    if (operation === undefined) {
+      // No operation: 404 (no such path) or 405 (not this method). The body is read and the
+      // Origin checked before that, so a body's refusals, or a cross-site refusal, may come first.
+      const missing = template === undefined ? 404 : 405;
+      if (reply.statusCode === 200) {
+        const validate = this.compile({ $ref: '#/components/schemas/Refusal' });
+        const body = JSON.parse(String(reply.body)) as { reason?: string };
+        if (!validate(body) || body.reason !== 'crossSiteRefused')
+          return [`${where}: no operation here, and not a cross-site refusal`];
+        return [];
       }
+      const name = NO_OPERATION[reply.statusCode];
+      if (
+        name === undefined ||
+        ((reply.statusCode === 404 || reply.statusCode === 405) && reply.statusCode !== missing)
+      )
+        return [`${where}: no operation here, answered other than ${missing}`];
+      response = components.responses?.[name] as Response;
+    } else {
+      const declared = operation.responses[String(reply.statusCode)];
+      if (declared === undefined) return [`${where}: status not in the document`];
+      response = this.resolve<Response>(declared);
     }
     if (response === undefined) return [`${where}: no response in the document`];
     return [...this.checkHeaders(where, reply, response), ...this.checkBody(where, reply, response)].map(

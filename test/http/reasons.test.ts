@@ -65,6 +65,7 @@ describe('the reason of a refusal', () => {
     const cases = [
       [await t.app.inject({ url: `${API}/nowhere` }), 404, 'routeNotFound'],
       [await t.app.inject({ method: 'PATCH', url: `${API}/register` }), 405, 'methodNotAllowed'],
+      [await t.app.inject({ url: `${API}/sessions/0123456789abcdef` }), 405, 'methodNotAllowed'],
       [
         await t.app.inject({
           method: 'POST',

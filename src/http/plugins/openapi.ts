@@ -172,7 +172,9 @@ async function openApi(app: FastifyInstance): Promise<void> {
         description:
           'Every business outcome is HTTP 200 with `{re_code, msg}`; a refusal also has `reason`, one stable ' +
           'word (components.schemas.Reason, docs/reasons.md), and `field` when it is about one request field. ' +
-          'Programs read `re_code` and `reason`, never `msg`. RET codes: ' +
+          'Programs read `re_code` and `reason`, never `msg`. A request that reaches no operation is 404 ' +
+          '(no such path) or 405 (not this method), unless its body is refused first (400, 413, 415) or its ' +
+          'Origin (200, reason crossSiteRefused). RET codes: ' +
           Object.entries(RET)
             .map(([name, code]) => `${code} ${name} (${renderMessage({ key: retMessageKey(code) }, 'zh')})`)
             .join('; '),
