@@ -13,6 +13,7 @@ import metricsPlugin from './http/plugins/metrics.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
 import webPages from './http/plugins/web-pages.js';
+import { sharedSchemas } from './http/schemas.js';
 import adminRoutes from './http/routes/admin.js';
 import auditRoutes from './http/routes/audit.js';
 import expertRoutes from './http/routes/experts.js';
@@ -263,6 +264,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   app.addHook('onClose', async () => clearInterval(sweep));
 
   await app.register(cookie);
+  // The reply schemas routes name by $id (src/http/schemas.ts); the document lists them as components.
+  for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(errorReplies);
   await app.register(openApi);
   await app.register(metricsPlugin, { metrics, token: config.metricsToken });

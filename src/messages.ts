@@ -1,4 +1,5 @@
 import type { Ret } from './ret.js';
+import { RET_REASONS, type FailureRet, type Reason } from './shared/api-codes.js';
 
 /** The languages a reply's `msg` can be in; Chinese unless the client prefers English. */
 export type Language = 'zh' | 'en';
@@ -227,6 +228,35 @@ const CATALOGUE = {
 } satisfies Record<`ret${Ret}`, Record<Language, Text>> & Record<string, Record<Language, Text>>;
 
 export type MessageKey = keyof typeof CATALOGUE;
+
+/** The messages that say a request succeeded; every other key names a refusal. */
+export type SuccessKey =
+  | 'ret0'
+  | 'smsSent'
+  | 'registered'
+  | 'loggedIn'
+  | 'loggedOut'
+  | 'found'
+  | 'passwordReset'
+  | 'passwordChanged'
+  | 'profileUpdated'
+  | 'altchaChallenge'
+  | 'tokensRefreshed'
+  | 'done';
+
+/** A refusal's own message key is its `reason` (src/shared/api-codes.ts); the RET defaults map by code. */
+export type RefusalKey = Exclude<MessageKey, SuccessKey | `ret${FailureRet}`>;
+
+// A refusal message without a reason in the shared list (or the reverse) fails the type check:
+// add the new key to REASONS in src/shared/api-codes.ts, with the line that documents it.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const everyRefusalIsAReason: Same<RefusalKey | (typeof RET_REASONS)[FailureRet], Reason> = true;
+void everyRefusalIsAReason;
+
+/** The `reason` of a refusal said with this message. */
+export function reasonOf(code: FailureRet, message: Message): Reason {
+  return message.key.startsWith('ret') ? RET_REASONS[code] : (message.key as RefusalKey);
+}
 
 /** A sentence named by key, with the values it mentions. */
 export interface Message {

@@ -1,28 +1,8 @@
 import { retMessageKey, type Message, type MessageKey } from './messages.js';
+import type { RET, Ret } from './shared/api-codes.js';
 
-/** The RET table of the seed document, codes verbatim (including the seed's `UNKOWNERR`). */
-export const RET = {
-  OK: '0',
-  DBERR: '4001',
-  NODATA: '4002',
-  DATAEXIST: '4003',
-  DATAERR: '4004',
-  SESSIONERR: '4101',
-  LOGINERR: '4102',
-  PARAMERR: '4103',
-  USERERR: '4104',
-  ROLEERR: '4105',
-  PWDERR: '4106',
-  REQERR: '4201',
-  IPERR: '4202',
-  THIRDERR: '4301',
-  IOERR: '4302',
-  SERVERERR: '4500',
-  UNKOWNERR: '4501',
-} as const;
-
-export type RetName = keyof typeof RET;
-export type Ret = (typeof RET)[RetName];
+// The RET table lives with the reasons in the module the pages share.
+export { RET, type Ret, type RetName } from './shared/api-codes.js';
 
 /** A business refusal: a RET code, the sentence for the person, and when to try again if that applies. */
 export interface Failure {

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import {
   preferredLanguage,
+  reasonOf,
   renderMessage,
   retMessageKey,
   type Message,
@@ -8,14 +9,21 @@ import {
 } from '../messages.js';
 import type { Failure, Ret } from '../ret.js';
 import { RET } from '../ret.js';
+import type { Reason } from '../shared/api-codes.js';
 
-/** The JSON every endpoint answers with: a RET code and a sentence. */
+/**
+ * The JSON every endpoint answers with: a RET code and a sentence; a refusal also says
+ * why in one stable word (`reason`, src/shared/api-codes.ts) and, when the refusal is about
+ * one request field, which (`field`).
+ */
 export interface RetBody {
   re_code: Ret;
   msg: string;
+  reason?: Reason;
+  field?: string;
 }
 
-/** `{re_code, msg}` with `msg` in the language the request prefers (Chinese by default). */
+/** `{re_code, msg}` (+ `reason`, `field` when refused), `msg` in the language the request prefers. */
 export function retBody(
   reply: FastifyReply,
   code: Ret,
@@ -23,10 +31,14 @@ export function retBody(
 ): RetBody {
   const language = preferredLanguage(reply.request.headers['accept-language']);
   reply.header('vary', 'Accept-Language');
-  return {
-    re_code: code,
-    msg: renderMessage(typeof message === 'string' ? { key: message } : message, language),
-  };
+  const said = typeof message === 'string' ? { key: message } : message;
+  const body: RetBody = { re_code: code, msg: renderMessage(said, language) };
+  if (code !== RET.OK) {
+    body.reason = reasonOf(code, said);
+    const field = said.params?.field;
+    if (field !== undefined) body.field = String(field);
+  }
+  return body;
 }
 
 /** A RET reply; HTTP 200 unless it is one of the contract's HTTP-level failures. */

@@ -1,4 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import { RET } from '../ret.js';
+import { REASONS, type Reason } from '../shared/api-codes.js';
 import { tokenPairSchema } from './token-schemas.js';
 
 /** A required JSON string: present, a string (never coerced), not empty, bounded. */
@@ -19,45 +21,98 @@ export const deviceMarkField = requiredString(
   'Apps without cookies: the device_mark the last login or registration answered (with X-Client: app)',
 );
 
-/** Every reply: `re_code` from the RET table and a sentence. */
+/** The RET codes, with the table in the description (a named schema of the document). */
+const retCodeSchema = {
+  $id: 'RetCode',
+  type: 'string',
+  enum: Object.values(RET),
+  description: `The RET table: ${Object.entries(RET)
+    .map(([name, code]) => `${code} ${name}`)
+    .join(', ')}`,
+} as const;
+
+/** Why a request was refused: src/shared/api-codes.ts, docs/reasons.md. */
+const reasonSchema = {
+  $id: 'Reason',
+  type: 'string',
+  enum: Object.keys(REASONS),
+  description: `Why a request was refused, one stable word (docs/reasons.md): ${Object.entries(REASONS)
+    .map(([reason, meaning]) => `${reason} (${meaning})`)
+    .join('; ')}`,
+} as const;
+
+/** The fields of every reply: `re_code` and `msg`; a refusal's `reason` and `field`. */
 export const retReply = {
   type: 'object',
   required: ['re_code', 'msg'],
   properties: {
-    re_code: { type: 'string', enum: Object.values(RET) },
-    msg: { type: 'string' },
+    re_code: { $ref: 'RetCode#' },
+    msg: { type: 'string', description: 'A sentence for people, in the language Accept-Language prefers' },
+    reason: { $ref: 'Reason#', description: 'Refusals only (re_code not "0"): why, one stable word' },
+    field: { type: 'string', description: 'Refusals only: the request field the refusal is about, if one' },
   },
 } as const;
 
-/** The 200 reply of a route, with examples of what it answers (they appear in the OpenAPI document). */
-export function retReplies(...examples: { re_code: string; msg: string }[]) {
-  return { 200: { ...retReply, examples } } as const;
-}
+const retReplySchema = {
+  $id: 'RetReply',
+  ...retReply,
+  description: 'A reply with no more than the outcome: `re_code`, `msg`, and on a refusal `reason`',
+} as const;
 
-export const replies = { 200: retReply } as const;
+/** A refusal at HTTP level (400, 404, 405, 413, 415, 431, 500): `reason` is always there. */
+const refusalSchema = {
+  $id: 'Refusal',
+  ...retReply,
+  required: ['re_code', 'msg', 'reason'],
+  description: 'A refusal: never re_code "0", always a reason',
+} as const;
 
 /** A login's or registration's reply: with `X-Client: app`, the device marks to keep come in the body. */
-export function loginReplies(...examples: { re_code: string; msg: string }[]) {
-  return {
-    200: {
-      ...retReply,
-      properties: {
-        ...retReply.properties,
-        device_mark: {
-          type: 'string',
-          description: 'With X-Client: app only: keep it, and send it as device_mark at the next login',
-        },
-        tokens: tokenPairSchema,
-      },
-      examples,
+const loginReplySchema = {
+  $id: 'LoginReply',
+  ...retReply,
+  properties: {
+    ...retReply.properties,
+    device_mark: {
+      type: 'string',
+      description: 'With X-Client: app only: keep it, and send it as device_mark at the next login',
     },
+    tokens: tokenPairSchema,
+  },
+} as const;
+
+/** The schemas every route may name (`{ $ref: 'RetReply#' }`); the document lists them as components. */
+export const sharedSchemas = [retCodeSchema, reasonSchema, retReplySchema, refusalSchema, loginReplySchema];
+
+/**
+ * Adds a route plugin's own reply or item schema under `name`, so that the document lists it
+ * as a named component; returns the reference to it.
+ */
+export function named<T extends object>(app: FastifyInstance, name: string, schema: T) {
+  app.addSchema({ $id: name, ...schema });
+  return { $ref: `${name}#` } as const;
+}
+
+/** The 200 reply of a route, with examples of what it answers (they appear in the OpenAPI document). */
+export function retReplies(...examples: { re_code: string; msg: string; reason?: Reason }[]) {
+  return {
+    200: { $ref: 'RetReply#', description: 'The outcome (HTTP 200 for every business outcome)', examples },
   } as const;
 }
 
-/** A reply in the seed's paging shape, `data` holding items of `item`'s schema. */
-export function pagedReply<T extends object>(item: T) {
+export const replies = retReplies();
+
+/** A login's or registration's reply (with Set-Cookie). */
+export function loginReplies(...examples: { re_code: string; msg: string; reason?: Reason }[]) {
   return {
-    200: {
+    200: { $ref: 'LoginReply#', description: 'The outcome; logged in on re_code "0"', examples },
+  } as const;
+}
+
+/** A reply in the seed's paging shape, `data` holding items of `item`'s schema, named `name`. */
+export function pagedReply<T extends object>(app: FastifyInstance, name: string, item: T) {
+  return {
+    200: named(app, name, {
       ...retReply,
       properties: {
         ...retReply.properties,
@@ -67,7 +122,7 @@ export function pagedReply<T extends object>(item: T) {
         has_next: { type: 'boolean' },
         data: { type: 'array', items: item },
       },
-    },
+    }),
   } as const;
 }
 

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App, type Overrides } from '../../src/app.js';
 import type { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { OpenApiReplies } from './openapi-replies.js';
 import { TimeTravellingRedisStore, TravellingClock } from './time-travel.js';
 
 export const API = '/api/1.0';
@@ -57,14 +58,65 @@ export async function startTestApp(
       throw error;
     },
   );
+  const unreported = checkRepliesAgainstDocument(app);
   return {
     app,
     clock,
     close: async () => {
       await app.close();
       await store?.close();
+      assert.deepEqual(unreported(), [], 'replies that the OpenAPI document does not describe');
     },
   };
+}
+
+const validators = new Map<string, OpenApiReplies>();
+
+/**
+ * Every reply the app sends to a path of the API is checked against the app's own OpenAPI
+ * document (status, declared headers, body). An `inject` whose reply does not fit rejects,
+ * so the test that made it fails; a reply over a socket that does not fit fails `close()`.
+ * Returns what was found and not yet reported.
+ */
+function checkRepliesAgainstDocument(app: App): () => string[] {
+  const problems = new Map<string, string[]>();
+  let validator: OpenApiReplies | undefined;
+  const validatorOf = () => {
+    if (validator === undefined) {
+      const document = app.swagger() as unknown as Record<string, unknown>;
+      const key = JSON.stringify(document);
+      validator = validators.get(key) ?? new OpenApiReplies(document);
+      validators.set(key, validator);
+    }
+    return validator;
+  };
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const checker = validatorOf();
+    if (request.routeOptions.schema?.hide === true || !checker.covers(request.url)) {
+      done(null, payload);
+      return;
+    }
+    const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : undefined;
+    const found = checker.check({
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      headers: reply.getHeaders(),
+      body,
+    });
+    if (found.length > 0) problems.set(request.id, found);
+    done(null, payload);
+  });
+  const inject = app.inject.bind(app) as (options: unknown) => Promise<LightMyRequestResponse>;
+  app.inject = (async (options: unknown) => {
+    const response = await inject(options);
+    const id = String(response.headers['x-request-id']);
+    const found = problems.get(id);
+    problems.delete(id);
+    assert.deepEqual(found ?? [], [], 'the reply fits the OpenAPI document');
+    return response;
+  }) as App['inject'];
+  return () => [...problems.values()].flat();
 }
 
 export function json(response: LightMyRequestResponse): Record<string, unknown> {

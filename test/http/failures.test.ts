@@ -72,7 +72,11 @@ describe('storage failures are DBERR replies, not crashes', () => {
     );
     try {
       const response = await t.app.inject({ method: 'GET', url: `${API}/imageCode?uuid=${newUuid()}` });
-      assert.deepEqual(assertRet(response, '4500', 500), { re_code: '4500', msg: '内部错误' });
+      assert.deepEqual(assertRet(response, '4500', 500), {
+        re_code: '4500',
+        msg: '内部错误',
+        reason: 'serverFailed',
+      });
       assert.doesNotMatch(response.body, /exploded|secret|\.ts/);
     } finally {
       await t.close();

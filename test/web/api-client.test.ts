@@ -12,16 +12,18 @@ import {
   sendSmsCode,
   type ApiOptions,
   type FailureCode,
+  type Reason,
 } from '../../web/src/api.js';
 import { RET as SERVER_RET } from '../../src/ret.js';
+import { RET_REASONS } from '../../src/shared/api-codes.js';
 import { newCaptchaId } from '../../web/src/captcha-id.js';
 import { text } from '../../web/src/i18n.js';
 import { formatWait, loginFailure, registerFailure, smsCodeFailure } from '../../web/src/messages.js';
 import { newPhone, startServer, type Server } from './support.js';
 
 describe('web/src/api.ts against the real server', () => {
-  it('knows the same RET table as the server', () => {
-    assert.deepEqual(RET, SERVER_RET);
+  it('reads the RET table from the very module the server uses, not a copy', () => {
+    assert.equal(RET, SERVER_RET);
   });
 
   let server: Server;
@@ -184,8 +186,14 @@ describe('web/src/api.ts when no readable answer comes', () => {
 describe('web/src/messages.ts: every failure has words a person understands', () => {
   const TEXT = text('zh-CN');
   const failureCodes = Object.values(RET).filter((code): code is FailureCode => code !== RET.OK);
-  const refusal = (code: FailureCode, msg = '无关的句子', retryAfterSeconds: number | null = null) =>
-    ({ kind: 'refused', code, msg, retryAfterSeconds, httpStatus: 200 }) as const;
+  // What a page reads is the reason (and field); `msg` is only ever shown, so it is a foil here.
+  const refusal = (
+    code: FailureCode,
+    msg = '无关的句子',
+    retryAfterSeconds: number | null = null,
+    reason: Reason = RET_REASONS[code],
+    field: string | null = null,
+  ) => ({ kind: 'refused', code, reason, field, msg, retryAfterSeconds, httpStatus: 200 }) as const;
   const RET_DEFAULTS = [
     '数据库查询错误',
     '无数据',
@@ -242,19 +250,31 @@ describe('web/src/messages.ts: every failure has words a person understands', ()
       smsCodeFailure(refusal(RET.REQERR, 'Please wait 42 s', 42), 'en').text,
       'Too many code requests. Try again in 42 seconds',
     );
-    const phone = registerFailure(refusal(RET.PARAMERR, 'Not a valid mainland-China mobile number'), 'en');
+    const phone = registerFailure(
+      refusal(RET.PARAMERR, 'Not a valid mainland-China mobile number', null, 'phoneInvalid'),
+      'en',
+    );
     assert.deepEqual(phone, { field: 'phone', text: 'Enter a valid 11-digit mobile number' });
-    assert.equal(registerFailure(refusal(RET.DATAERR, 'The two passwords differ'), 'en').field, 'password2');
-    assert.equal(registerFailure(refusal(RET.DATAERR, 'The SMS code is wrong'), 'en').field, 'phone_code');
+    assert.equal(
+      registerFailure(refusal(RET.DATAERR, 'The two passwords differ', null, 'passwordsDiffer'), 'en').field,
+      'password2',
+    );
+    assert.equal(
+      registerFailure(refusal(RET.DATAERR, 'The SMS code is wrong', null, 'smsCodeWrong'), 'en').field,
+      'phone_code',
+    );
     const rule = registerFailure(
-      refusal(RET.PARAMERR, 'The password must be 10 to 128 characters long'),
+      refusal(RET.PARAMERR, 'The password must be 10 to 128 characters long', null, 'passwordLength'),
       'en',
     );
     assert.deepEqual(rule, { field: 'password', text: 'The password must be 10 to 128 characters long' });
-    assert.deepEqual(loginFailure(refusal(RET.PARAMERR, 'The body must be a JSON object'), 'en'), {
-      field: 'form',
-      text: 'The body must be a JSON object',
-    });
+    assert.deepEqual(
+      loginFailure(refusal(RET.PARAMERR, 'The body must be a JSON object', null, 'bodyNotObject'), 'en'),
+      {
+        field: 'form',
+        text: 'The body must be a JSON object',
+      },
+    );
     assert.equal(
       smsCodeFailure({ kind: 'unreachable', reason: 'network', httpStatus: null }, 'en').text,
       'Cannot reach the server. Check your connection and try again',
@@ -262,7 +282,7 @@ describe('web/src/messages.ts: every failure has words a person understands', ()
   });
 
   it('captcha failures go under the captcha and ask for a new picture; the SMS wait comes from Retry-After', () => {
-    assert.deepEqual(smsCodeFailure(refusal(RET.DATAERR, '图片验证码错误')), {
+    assert.deepEqual(smsCodeFailure(refusal(RET.DATAERR, '图片验证码错误', null, 'captchaWrong')), {
       newCaptcha: true,
       waitSeconds: null,
       field: 'captcha',
@@ -270,27 +290,39 @@ describe('web/src/messages.ts: every failure has words a person understands', ()
     });
     assert.equal(smsCodeFailure(refusal(RET.NODATA)).field, 'captcha');
     assert.equal(smsCodeFailure(refusal(RET.NODATA)).newCaptcha, true);
-    const tooSoon = smsCodeFailure(refusal(RET.REQERR, '发送过于频繁', 42));
+    const tooSoon = smsCodeFailure(refusal(RET.REQERR, '发送过于频繁', 42, 'smsResendTooSoon'));
     assert.equal(tooSoon.waitSeconds, 42);
     assert.equal(tooSoon.text, '获取验证码太频繁，请 42 秒后再试');
-    const daily = smsCodeFailure(refusal(RET.REQERR, '今日已达上限', 20 * 3600));
+    const daily = smsCodeFailure(refusal(RET.REQERR, '今日已达上限', 20 * 3600, 'smsDailyQuota'));
     assert.equal(daily.text, '获取验证码太频繁，请 20 小时后再试');
   });
 
   it('register: the overloaded codes land on the right field', () => {
-    assert.equal(registerFailure(refusal(RET.DATAERR, '短信验证码错误')).field, 'phone_code');
-    assert.equal(registerFailure(refusal(RET.DATAERR, '两次输入的密码不一致')).field, 'password2');
-    assert.equal(registerFailure(refusal(RET.PARAMERR, '手机号格式错误')).field, 'phone');
-    assert.equal(registerFailure(refusal(RET.PARAMERR, '缺少参数 phone_code')).field, 'phone_code');
-    const rule = registerFailure(refusal(RET.PARAMERR, '密码长度须为 10–128 个字符'));
+    assert.equal(
+      registerFailure(refusal(RET.DATAERR, '短信验证码错误', null, 'smsCodeWrong')).field,
+      'phone_code',
+    );
+    assert.equal(
+      registerFailure(refusal(RET.DATAERR, '两次输入的密码不一致', null, 'passwordsDiffer')).field,
+      'password2',
+    );
+    assert.equal(
+      registerFailure(refusal(RET.PARAMERR, '手机号格式错误', null, 'phoneInvalid')).field,
+      'phone',
+    );
+    assert.equal(
+      registerFailure(refusal(RET.PARAMERR, '缺少参数 phone_code', null, 'fieldMissing', 'phone_code')).field,
+      'phone_code',
+    );
+    const rule = registerFailure(refusal(RET.PARAMERR, '密码长度须为 10–128 个字符', null, 'passwordLength'));
     assert.deepEqual(rule, { field: 'password', text: '密码长度须为 10–128 个字符' });
     assert.equal(registerFailure(refusal(RET.NODATA)).field, 'phone_code');
     assert.equal(registerFailure(refusal(RET.DATAEXIST)).offerLogin, true);
-    assert.deepEqual(registerFailure(refusal(RET.REQERR, '验证码错误次数过多', 1800)), {
+    assert.deepEqual(registerFailure(refusal(RET.REQERR, '验证码错误次数过多', 1800, 'smsGuessesQuota')), {
       field: 'phone_code',
       text: '短信验证码错误次数太多，请 30 分钟后再试',
     });
-    assert.deepEqual(registerFailure(refusal(RET.REQERR, '跨站请求被拒绝')), {
+    assert.deepEqual(registerFailure(refusal(RET.REQERR, '跨站请求被拒绝', null, 'crossSiteRefused')), {
       field: 'form',
       text: TEXT.refused,
     });

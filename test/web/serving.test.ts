@@ -90,7 +90,7 @@ describe('the server serves the built pages', () => {
 
     const api = await get(t.app, '/api/1.0/no-such-route');
     assert.equal(api.statusCode, 404);
-    assert.deepEqual(api.json(), { re_code: '4201', msg: '接口不存在' });
+    assert.deepEqual(api.json(), { re_code: '4201', msg: '接口不存在', reason: 'routeNotFound' });
     const wrongMethod = await get(t.app, '/api/1.0/register');
     assert.equal(wrongMethod.statusCode, 405);
     assert.equal(wrongMethod.json().re_code, '4201');

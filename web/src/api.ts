@@ -8,98 +8,59 @@
  * a proxy's HTML error page), so that every page has to decide what a person sees then.
  */
 
+import {
+  RET,
+  REASONS,
+  RET_REASONS,
+  type FailureRet,
+  type Reason,
+  type Ret,
+  type RetName,
+} from '../../src/shared/api-codes.js';
+import type { components, operations } from './api-types.js';
 import { currentLanguage } from './language.js';
 
-/** The RET table of the seed document, codes verbatim. */
-export const RET = {
-  OK: '0',
-  DBERR: '4001',
-  NODATA: '4002',
-  DATAEXIST: '4003',
-  DATAERR: '4004',
-  SESSIONERR: '4101',
-  LOGINERR: '4102',
-  PARAMERR: '4103',
-  USERERR: '4104',
-  ROLEERR: '4105',
-  PWDERR: '4106',
-  REQERR: '4201',
-  IPERR: '4202',
-  THIRDERR: '4301',
-  IOERR: '4302',
-  SERVERERR: '4500',
-  UNKOWNERR: '4501',
-} as const;
-
-export type RetName = keyof typeof RET;
-export type RetCode = (typeof RET)[RetName];
-export type FailureCode = Exclude<RetCode, typeof RET.OK>;
+// The RET table and the refusals' reasons: one module, shared with the server.
+export { RET, REASONS, type Reason, type RetName };
+export type RetCode = Ret;
+export type FailureCode = FailureRet;
 
 const RET_CODES: ReadonlySet<string> = new Set(Object.values(RET));
+const REASON_WORDS: ReadonlySet<string> = new Set(Object.keys(REASONS));
 
-export type AccountType = 'patient' | 'expert';
+// The shapes below come from the OpenAPI document (web/src/api-types.ts, `npm run api:files`).
+type Schemas = components['schemas'];
+type JsonBody<Operation extends keyof operations> = operations[Operation] extends {
+  requestBody?: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
+
+export type AccountType = NonNullable<JsonBody<'register'>['types']>;
 
 /** What an SMS code is for: a code sent for one purpose is refused for another. */
-export type SmsPurpose = 'register' | 'login' | 'reset';
+export type SmsPurpose = NonNullable<JsonBody<'sendSmsCode'>['purpose']>;
 
-export interface SmsCodeRequest {
-  phone: string;
-  /** 'register' when left out (DATAEXIST for a registered phone); 'login' and 'reset' refuse an unknown or disabled one (USERERR). */
-  purpose?: SmsPurpose;
-  /** The text the person read in the captcha. */
-  img_code_client?: string;
-  /** The id the captcha was drawn for. */
-  uuid?: string;
-  /** Instead of the two above: the solved ALTCHA payload (issue 12). */
-  altcha?: string;
-}
+/** POST /smsCode; `purpose` 'register' when left out (DATAEXIST for a registered phone). */
+export type SmsCodeRequest = JsonBody<'sendSmsCode'>;
 
-export interface RegisterRequest {
-  phone: string;
-  /** The SMS code. */
-  phone_code: string;
-  password: string;
-  password2: string;
-  types: AccountType;
-}
+export type RegisterRequest = JsonBody<'register'> & { types: AccountType };
 
-export interface LoginRequest {
-  phone: string;
-  password: string;
-}
+type LoginBody = JsonBody<'logIn'>;
+export type LoginRequest = Pick<LoginBody, 'phone'> & Required<Pick<LoginBody, 'password'>>;
+/** An SMS code sent for the purpose 'login' instead of the password. */
+export type SmsLoginRequest = Pick<LoginBody, 'phone'> & Required<Pick<LoginBody, 'phone_code'>>;
 
-export interface SmsLoginRequest {
-  phone: string;
-  /** An SMS code sent for the purpose 'login'. */
-  phone_code: string;
-}
+export type PasswordResetRequest = JsonBody<'resetPassword'>;
+export type PasswordChangeRequest = JsonBody<'changePassword'>;
 
-export interface PasswordResetRequest {
-  phone: string;
-  /** An SMS code sent for the purpose 'reset'. */
-  phone_code: string;
-  password: string;
-  password2: string;
-}
-
-export interface PasswordChangeRequest {
-  old_password: string;
-  password: string;
-  password2: string;
-}
-
-export type Role = 'user' | 'admin';
-export type ExpertStatus = 'pending' | 'approved' | 'rejected';
-export type Grade = 'professor' | 'assprofessor';
-
+/** What GET /users tells about the person logged in. */
+export type User = NonNullable<Schemas['UserReply']['user']>;
 /** What GET /users tells beside `user`: role, a doctor's standing and a doctor's fields. */
-export interface Account {
-  role: Role;
-  /** null for a patient. */
-  expert_status: ExpertStatus | null;
-  major: string | null;
-  grade: string | null;
-}
+export type Account = NonNullable<Schemas['UserReply']['account']>;
+export type Role = Account['role'];
+export type ExpertStatus = NonNullable<Account['expert_status']>;
+export type Grade = 'professor' | 'assprofessor';
 
 export interface UserAndAccount {
   user: User;
@@ -107,79 +68,38 @@ export interface UserAndAccount {
 }
 
 /** PUT /users: only the fields given change; `age` is digits, '' clears it. major and grade: doctors only. */
-export interface ProfileChanges {
-  name?: string;
-  age?: string;
-  address?: string;
-  major?: string;
-  grade?: Grade | '';
-}
+export type ProfileChanges = JsonBody<'updateProfile'> & { grade?: Grade | '' };
 
 /** One approved doctor, as GET /experts lists them. */
-export interface Expert {
-  user_id: number;
-  name: string;
-  avatar_url: string | null;
-  major: string | null;
-  grade: string | null;
-}
+export type Expert = Schemas['Expert'];
 
 /** The seed's paging shape. */
-export interface PageOf<T> {
-  current_page: number;
-  pages: number;
-  total: number;
-  has_next: boolean;
+export type PageOf<T> = Required<
+  Pick<Schemas['ExpertPage'], 'current_page' | 'pages' | 'total' | 'has_next'>
+> & {
   data: T[];
-}
+};
 
-export type AdminAction = 'approve' | 'reject' | 'disable' | 'enable';
+export type AdminAction = JsonBody<'moderateUser'>['action'];
 
-export interface SessionInfo {
-  /** A handle for DELETE /sessions/:id, not the session's secret. */
-  id: string;
-  created_at: string;
-  last_used_at: string;
-  ip: string | null;
-  user_agent: string | null;
-  /** The session this browser presented. */
-  current: boolean;
-}
+/** One of the person's sessions; `id` is a handle for DELETE /sessions/:id, not the session's secret. */
+export type SessionInfo = Schemas['SessionInfo'];
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  action: string;
-  outcome: string;
-  ip: string | null;
-  user_agent: string | null;
-  detail: string | null;
-  /** Masked: 138****5678. */
-  phone: string | null;
-}
-
-/** What GET /users tells about the person logged in. */
-export interface User {
-  user_id: number;
-  name: string;
-  phone: string;
-  types: AccountType;
-  avatar_url: string | null;
-  age: number | null;
-  address: string | null;
-}
+/** An audit entry; `phone` is masked: 138****5678. */
+export type AuditEntry = Schemas['AuditEntry'];
 
 /** Every JSON reply of the API. */
-export interface RetReply {
-  re_code: RetCode;
-  msg: string;
-}
+export type RetReply = Schemas['RetReply'];
 
 export type ApiResult<T = undefined> =
   | { kind: 'ok'; msg: string; value: T }
   | {
       kind: 'refused';
       code: FailureCode;
+      /** Why, one stable word (docs/reasons.md): what a page reads, never `msg`. */
+      reason: Reason;
+      /** The request field the refusal is about, when there is one. */
+      field: string | null;
       msg: string;
       /** From the `Retry-After` header, in whole seconds; null when there is none. */
       retryAfterSeconds: number | null;
@@ -378,6 +298,8 @@ async function call<T>(
     return {
       kind: 'refused',
       code: reply.re_code,
+      reason: isReason(reply.reason) ? reply.reason : RET_REASONS[reply.re_code],
+      field: reply.field ?? null,
       msg: reply.msg,
       retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
       httpStatus: response.status,
@@ -388,6 +310,11 @@ async function call<T>(
     return { kind: 'unreachable', reason: 'bad-reply', httpStatus: response.status };
   }
   return { kind: 'ok', msg: reply.msg, value: value as T };
+}
+
+/** A reason this client does not know (a newer server) reads as the RET code's own word. */
+function isReason(value: unknown): value is Reason {
+  return typeof value === 'string' && REASON_WORDS.has(value);
 }
 
 function isRetReply(body: unknown): body is RetReply {

@@ -1,4 +1,4 @@
-import { RET, type Refusal, type Unreachable } from './api.js';
+import { RET, type Reason, type Refusal, type Unreachable } from './api.js';
 import { text, type Catalogue, type TimeUnit } from './i18n.js';
 import type { Language } from './language.js';
 
@@ -9,8 +9,8 @@ import type { Language } from './language.js';
  * The server's `msg` is shown only where it carries something the page cannot know (the
  * configured password length, a PARAMERR the page cannot place); everywhere else the
  * page words it for the person, from the endpoint, the RET code and, for the codes that
- * mean several things (PARAMERR, DATAERR), key words of the server's sentence, which
- * the API client asks for in the page's language: the key words are looked for in both.
+ * mean several things (PARAMERR, DATAERR, REQERR), the refusal's `reason` and `field`
+ * (docs/reasons.md): never the words of `msg`.
  *
  * The words come from the catalogue of i18n.ts, in `language` (by default the page's);
  * a page that switches language asks again, so a message shown follows the switch.
@@ -77,17 +77,25 @@ export function unreachableText(result: Unreachable, language?: Language): strin
   }
 }
 
-const mentions = (msg: string, ...words: string[]): boolean => {
-  const lower = msg.toLowerCase();
-  return words.some((word) => lower.includes(word));
+/** The field a refusal's reason is about when the reply names none. */
+const REASON_FIELDS: Partial<Record<Reason, string>> = {
+  phoneInvalid: 'phone',
+  typesInvalid: 'types',
+  passwordLength: 'password',
+  passwordsDiffer: 'password2',
+  nameRule: 'name',
+  ageRule: 'age',
+  addressRule: 'address',
+  majorRule: 'major',
+  gradeRule: 'grade',
 };
 
-/** The server's key words for a phone number, in Chinese and in English. */
-const PHONE_WORDS = ['phone', '手机', 'mobile'];
+/** The request field a refusal is about, or null. */
+const fieldOf = (result: Refusal): string | null => result.field ?? REASON_FIELDS[result.reason] ?? null;
 
-/** A PARAMERR sentence the page cannot place: the server's own words, unless they are the bare "参数错误". */
-const paramSentence = (msg: string, words: Catalogue): string =>
-  msg.trim() === '' || msg === '参数错误' || msg === 'Invalid parameters' ? words.checkInput : msg;
+/** A PARAMERR sentence the page cannot place: the server's own words, unless they are the bare RET default. */
+const paramSentence = (result: Refusal, words: Catalogue): string =>
+  result.reason === 'paramInvalid' || result.msg.trim() === '' ? words.checkInput : result.msg;
 
 /**
  * POST /smsCode failures (contract §3, steps 1–7). What concerns neither the phone nor
@@ -110,11 +118,11 @@ export function smsCodeFailure(
   const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
   switch (result.code) {
     case RET.PARAMERR:
-      if (mentions(result.msg, 'img_code', '图片')) {
+      if (fieldOf(result) === 'img_code_client') {
         return { ...kept, field: 'captcha', text: words.captchaMissing };
       }
-      if (mentions(result.msg, ...PHONE_WORDS)) return { ...kept, field: 'phone', text: words.phoneInvalid };
-      return { ...kept, field: 'phone_code', text: paramSentence(result.msg, words) };
+      if (fieldOf(result) === 'phone') return { ...kept, field: 'phone', text: words.phoneInvalid };
+      return { ...kept, field: 'phone_code', text: paramSentence(result, words) };
     case RET.NODATA:
       return { ...spent, field: 'captcha', text: usedAltcha ? words.altchaAgain : words.captchaExpired };
     case RET.DATAERR:
@@ -143,16 +151,22 @@ export function registerFailure(result: Refusal | Unreachable, language?: Langua
   const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
   switch (result.code) {
     case RET.PARAMERR:
-      // PARAMERR names no field, so its sentence is read; "phone_code" before "phone".
-      if (mentions(result.msg, 'phone_code', '短信'))
-        return { field: 'phone_code', text: words.smsCodeMissing };
-      if (mentions(result.msg, ...PHONE_WORDS)) return { field: 'phone', text: words.phoneInvalid };
-      if (mentions(result.msg, 'types', '类型')) return { field: 'types', text: words.typesMissing };
-      if (mentions(result.msg, 'password', '密码')) return { field: 'password', text: result.msg };
-      return { field: 'form', text: paramSentence(result.msg, words) };
+      switch (fieldOf(result)) {
+        case 'phone_code':
+          return { field: 'phone_code', text: words.smsCodeMissing };
+        case 'phone':
+          return { field: 'phone', text: words.phoneInvalid };
+        case 'types':
+          return { field: 'types', text: words.typesMissing };
+        case 'password':
+        case 'password2':
+          // The server's length rule, which may be configured otherwise than the page's.
+          return { field: 'password', text: result.msg };
+        default:
+          return { field: 'form', text: paramSentence(result, words) };
+      }
     case RET.DATAERR:
-      if (mentions(result.msg, 'password', '密码'))
-        return { field: 'password2', text: words.passwordsDiffer };
+      if (result.reason === 'passwordsDiffer') return { field: 'password2', text: words.passwordsDiffer };
       return { field: 'phone_code', text: words.smsCodeWrong };
     case RET.NODATA:
       return { field: 'phone_code', text: words.smsCodeExpired };
@@ -176,9 +190,10 @@ export function loginFailure(result: Refusal | Unreachable, language?: Language)
   const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
   switch (result.code) {
     case RET.PARAMERR:
-      if (mentions(result.msg, ...PHONE_WORDS)) return { field: 'phone', text: words.phoneInvalid };
-      if (mentions(result.msg, 'password', '密码')) return { field: 'password', text: words.passwordMissing };
-      return { field: 'form', text: paramSentence(result.msg, words) };
+      if (fieldOf(result) === 'phone') return { field: 'phone', text: words.phoneInvalid };
+      if (fieldOf(result) === 'password' || result.reason === 'credentialMissing')
+        return { field: 'password', text: words.passwordMissing };
+      return { field: 'form', text: paramSentence(result, words) };
     case RET.LOGINERR:
       return { field: 'form', text: words.loginFailed };
     case RET.USERERR:
@@ -201,9 +216,7 @@ function smsCodeUseFailure(result: Refusal, words: Catalogue): { field: 'phone_c
     case RET.NODATA:
       return { field: 'phone_code', text: words.smsCodeExpired };
     case RET.DATAERR:
-      return mentions(result.msg, 'password', '密码')
-        ? null
-        : { field: 'phone_code', text: words.smsCodeWrong };
+      return result.reason === 'passwordsDiffer' ? null : { field: 'phone_code', text: words.smsCodeWrong };
     default:
       return null;
   }
@@ -218,16 +231,16 @@ export function smsLoginFailure(result: Refusal | Unreachable, language?: Langua
   if (codeFailure !== null) return codeFailure;
   switch (result.code) {
     case RET.PARAMERR:
-      if (mentions(result.msg, 'phone_code', '短信', 'code'))
+      if (fieldOf(result) === 'phone_code' || result.reason === 'credentialMissing')
         return { field: 'phone_code', text: words.smsCodeMissing };
-      if (mentions(result.msg, ...PHONE_WORDS)) return { field: 'phone', text: words.phoneInvalid };
-      return { field: 'form', text: paramSentence(result.msg, words) };
+      if (fieldOf(result) === 'phone') return { field: 'phone', text: words.phoneInvalid };
+      return { field: 'form', text: paramSentence(result, words) };
     case RET.USERERR:
       return { field: 'phone', text: words.phoneUnknown, offerRegister: true };
     case RET.REQERR:
       if (result.retryAfterSeconds === null) return { field: 'form', text: words.refused };
-      // The wrong-code limit speaks of codes; the login lockout of logins.
-      if (mentions(result.msg, '验证码', 'code'))
+      // The wrong-code limit, or the login lockout.
+      if (result.reason === 'smsGuessesQuota')
         return { field: 'phone_code', text: words.smsCodeTooManyWrong(tryAgain) };
       return { field: 'form', text: words.loginTooManyFailures(tryAgain) };
     case RET.IPERR:
@@ -246,12 +259,18 @@ export function resetFailure(result: Refusal | Unreachable, language?: Language)
   if (codeFailure !== null) return codeFailure;
   switch (result.code) {
     case RET.PARAMERR:
-      if (mentions(result.msg, 'phone_code', '短信'))
-        return { field: 'phone_code', text: words.smsCodeMissing };
-      if (mentions(result.msg, ...PHONE_WORDS)) return { field: 'phone', text: words.phoneInvalid };
-      // The server's length rule, which may be configured otherwise than the page's.
-      if (mentions(result.msg, 'password', '密码')) return { field: 'password', text: result.msg };
-      return { field: 'form', text: paramSentence(result.msg, words) };
+      switch (fieldOf(result)) {
+        case 'phone_code':
+          return { field: 'phone_code', text: words.smsCodeMissing };
+        case 'phone':
+          return { field: 'phone', text: words.phoneInvalid };
+        case 'password':
+        case 'password2':
+          // The server's length rule, which may be configured otherwise than the page's.
+          return { field: 'password', text: result.msg };
+        default:
+          return { field: 'form', text: paramSentence(result, words) };
+      }
     case RET.DATAERR:
       return { field: 'password2', text: words.passwordsDiffer };
     case RET.USERERR:
@@ -282,13 +301,20 @@ export function pageFailureText(result: Refusal | Unreachable, language?: Langua
 export function profileFailure(result: Refusal | Unreachable, language?: Language): Notice<ProfileField> {
   const words = text(language);
   if (result.kind === 'refused' && result.code === RET.PARAMERR) {
-    if (mentions(result.msg, 'name', '姓名')) return { field: 'name', text: words.nameTooLong };
-    if (mentions(result.msg, 'age', '年龄')) return { field: 'age', text: words.ageInvalid };
-    if (mentions(result.msg, 'address', '地址')) return { field: 'address', text: words.addressTooLong };
-    if (mentions(result.msg, 'speciality', 'major', '专业'))
-      return { field: 'major', text: words.majorTooLong };
-    if (mentions(result.msg, 'grade', '职称')) return { field: 'grade', text: result.msg };
-    return { field: 'form', text: paramSentence(result.msg, words) };
+    switch (fieldOf(result)) {
+      case 'name':
+        return { field: 'name', text: words.nameTooLong };
+      case 'age':
+        return { field: 'age', text: words.ageInvalid };
+      case 'address':
+        return { field: 'address', text: words.addressTooLong };
+      case 'major':
+        return { field: 'major', text: words.majorTooLong };
+      case 'grade':
+        return { field: 'grade', text: result.msg };
+      default:
+        return { field: 'form', text: paramSentence(result, words) };
+    }
   }
   return { field: 'form', text: pageFailureText(result, language) };
 }
@@ -305,9 +331,10 @@ export function passwordChangeFailure(
     case RET.PWDERR:
       return { field: 'old_password', text: words.oldPasswordWrong };
     case RET.PARAMERR:
-      if (mentions(result.msg, 'old_password')) return { field: 'old_password', text: words.passwordMissing };
-      if (mentions(result.msg, 'password', '密码')) return { field: 'password', text: result.msg };
-      return { field: 'form', text: paramSentence(result.msg, words) };
+      if (fieldOf(result) === 'old_password') return { field: 'old_password', text: words.passwordMissing };
+      if (fieldOf(result) === 'password' || fieldOf(result) === 'password2')
+        return { field: 'password', text: result.msg };
+      return { field: 'form', text: paramSentence(result, words) };
     case RET.DATAERR:
       return { field: 'password2', text: words.passwordsDiffer };
     case RET.REQERR:
@@ -331,7 +358,7 @@ export function adminFailure(result: Refusal | Unreachable, language?: Language)
       return { field: 'user_id', text: words.userIdInvalid };
     case RET.ROLEERR:
       // Doctors only (the target), or admins only (the person: their role was taken away meanwhile).
-      if (mentions(result.msg, 'doctor', '医生')) return { field: 'user_id', text: words.notADoctor };
+      if (result.reason === 'doctorsOnly') return { field: 'user_id', text: words.notADoctor };
       return { field: 'form', text: words.adminsOnlyText };
     default:
       return { field: 'form', text: pageFailureText(result, language) };

@@ -78,13 +78,25 @@ async function errorReplies(app: FastifyInstance): Promise<void> {
 
   app.setNotFoundHandler((request, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
-    const allowed = methodsByPath.get(path);
+    const allowed = methodsByPath.get(path) ?? methodsOfPattern(methodsByPath, path);
     if (allowed !== undefined && allowed.size > 0) {
       reply.header('allow', [...allowed].join(', '));
       return sendRet(reply, RET.REQERR, 'methodNotAllowed', 405);
     }
     return sendRet(reply, RET.REQERR, 'routeNotFound', 404);
   });
+}
+
+/** The methods of a route with parameters (`/sessions/:id`) whose pattern the path fits. */
+function methodsOfPattern(methodsByPath: Map<string, Set<string>>, path: string): Set<string> | undefined {
+  for (const [url, methods] of methodsByPath) {
+    if (!url.includes(':')) continue;
+    const pattern = url
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    if (new RegExp(`^${pattern.join('/')}$`).test(path)) return methods;
+  }
+  return undefined;
 }
 
 function causeOf(error: Error): string | undefined {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ADMIN_ACTIONS, type AdminAction } from '../../services/admin.js';
 import { clientOf, loggedIn } from '../current-user.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { retReplies, retReply } from '../schemas.js';
+import { named, retReply } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 /** PUT /admin/users/:id — an admin approves or rejects a doctor, or disables or enables an account. */
@@ -19,26 +19,31 @@ export default async function adminRoutes(app: FastifyInstance, { services, cook
           examples: [{ action: 'approve' }],
           properties: { action: { type: 'string', enum: ADMIN_ACTIONS } },
         },
+        operationId: 'moderateUser',
         response: {
           200: {
-            ...retReplies(
+            description: 'The outcome, with the account as it now is',
+            examples: [
               { re_code: '0', msg: '操作成功' },
-              { re_code: '4105', msg: '仅管理员可以进行此操作' },
-            )[200],
-            properties: {
-              ...retReply.properties,
-              user: {
-                type: 'object',
-                properties: {
-                  user_id: { type: 'integer' },
-                  name: { type: 'string' },
-                  types: { type: 'string' },
-                  role: { type: 'string' },
-                  expert_status: { type: ['string', 'null'] },
-                  disabled: { type: 'boolean' },
+              { re_code: '4105', msg: '仅管理员可以进行此操作', reason: 'adminsOnly' },
+            ],
+            ...named(app, 'ModerateReply', {
+              ...retReply,
+              properties: {
+                ...retReply.properties,
+                user: {
+                  type: 'object',
+                  properties: {
+                    user_id: { type: 'integer' },
+                    name: { type: 'string' },
+                    types: { type: 'string' },
+                    role: { type: 'string' },
+                    expert_status: { type: ['string', 'null'] },
+                    disabled: { type: 'boolean' },
+                  },
                 },
               },
-            },
+            }),
           },
         },
         security: [{ session: [] }, { bearer: [] }],

@@ -16,6 +16,7 @@ export default async function altchaRoute(app: FastifyInstance, { services }: Ro
     {
       schema: {
         summary: 'Get an ALTCHA proof-of-work challenge',
+        operationId: 'getAltchaChallenge',
         description:
           'The challenge expires with IMAGE_CODE_TTL_SECONDS; its difficulty (`parameters.data.level`, ' +
           'signed) rises with the SMS sent from this address and with the share of the hourly SMS budget spent.',

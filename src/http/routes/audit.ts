@@ -3,11 +3,12 @@ import { RET } from '../../ret.js';
 import { pageView } from '../../services/profiles.js';
 import { loggedIn } from '../current-user.js';
 import { sendOk, sendRet } from '../reply.js';
-import { paging, pagedReply, pagingQuery } from '../schemas.js';
+import { named, paging, pagedReply, pagingQuery } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 const entry = {
   type: 'object',
+  required: ['id', 'at', 'user_id', 'phone', 'action', 'outcome', 'ip', 'user_agent', 'detail'],
   properties: {
     id: { type: 'integer' },
     at: { type: 'string' },
@@ -28,11 +29,12 @@ export default async function auditRoutes(app: FastifyInstance, { services, cook
     {
       schema: {
         summary: 'The audit log, newest first',
+        operationId: 'listAudit',
         querystring: {
           ...pagingQuery,
           properties: { ...pagingQuery.properties, scope: { type: 'string', enum: ['all'] } },
         },
-        response: pagedReply(entry),
+        response: pagedReply(app, 'AuditPage', named(app, 'AuditEntry', entry)),
         security: [{ session: [] }, { bearer: [] }],
       },
     },

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { sendFailure, sendOk } from '../reply.js';
-import { paging, pagedReply, pagingQuery, retReply } from '../schemas.js';
+import { named, paging, pagedReply, pagingQuery, retReply } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 const expert = {
   type: 'object',
+  required: ['user_id', 'name', 'avatar_url', 'major', 'grade'],
   properties: {
     user_id: { type: 'integer' },
     name: { type: 'string' },
@@ -16,13 +17,15 @@ const expert = {
 
 /** GET /experts (approved doctors, the seed's paging shape) and GET /experts/:id. */
 export default async function expertRoutes(app: FastifyInstance, { services }: RouteOptions) {
+  const expertRef = named(app, 'Expert', expert);
   app.get<{ Querystring: { page?: string; count?: string } }>(
     '/experts',
     {
       schema: {
         summary: 'Approved doctors, a page at a time',
+        operationId: 'listExperts',
         querystring: pagingQuery,
-        response: pagedReply(expert),
+        response: pagedReply(app, 'ExpertPage', expertRef),
       },
     },
     async (request, reply) => {
@@ -36,8 +39,14 @@ export default async function expertRoutes(app: FastifyInstance, { services }: R
     {
       schema: {
         summary: 'One approved doctor',
+        operationId: 'getExpert',
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } } },
-        response: { 200: { ...retReply, properties: { ...retReply.properties, expert } } },
+        response: {
+          200: named(app, 'ExpertReply', {
+            ...retReply,
+            properties: { ...retReply.properties, expert: expertRef },
+          }),
+        },
       },
     },
     async (request, reply) => {

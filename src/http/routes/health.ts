@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { named } from '../schemas.js';
 
 export interface HealthOptions {
   /** Each dependency by name, with a check that rejects when it does not answer. */
@@ -24,21 +25,24 @@ function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
 
 /** `/healthz`: the process answers. `/readyz`: the database and the store answer too (else 503). */
 export default async function healthRoutes(app: FastifyInstance, { checks, timeoutMs }: HealthOptions) {
-  const statusReply = {
-    200: {
-      type: 'object',
-      properties: { status: { type: 'string' }, failing: { type: 'array', items: { type: 'string' } } },
-    },
-  };
-  app.get('/healthz', { schema: { summary: 'Liveness', response: statusReply } }, async () => ({
-    status: 'ok',
-  }));
+  const status = named(app, 'HealthStatus', {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string' }, failing: { type: 'array', items: { type: 'string' } } },
+  });
+  const statusReply = { 200: status };
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness', operationId: 'checkLiveness', response: statusReply } },
+    async () => ({ status: 'ok' }),
+  );
   app.get(
     '/readyz',
     {
       schema: {
         summary: 'Readiness: database and key-value store answer',
-        response: { ...statusReply, 503: statusReply[200] },
+        operationId: 'checkReadiness',
+        response: { ...statusReply, 503: { ...status, description: 'A dependency does not answer' } },
       },
     },
     async (request, reply) => {

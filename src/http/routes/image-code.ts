@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sendFailure } from '../reply.js';
-import { replies } from '../schemas.js';
+
 import type { RouteOptions } from './options.js';
 
 const CAPTCHA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,6 +17,7 @@ export default async function imageCodeRoute(app: FastifyInstance, { services, t
     {
       schema: {
         summary: 'Get an image captcha',
+        operationId: 'getImageCode',
         querystring: {
           type: 'object',
           required: ['uuid'],
@@ -30,7 +31,15 @@ export default async function imageCodeRoute(app: FastifyInstance, { services, t
             last_uuid: { type: 'string', maxLength: 66, description: "The client's previous captcha id" },
           },
         },
-        response: replies,
+        response: {
+          200: {
+            description: 'The captcha as a JPEG; a refusal (PARAMERR, REQERR) as JSON',
+            content: {
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+              'application/json': { schema: { $ref: 'RetReply#' } },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {

@@ -25,6 +25,7 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
     {
       schema: {
         summary: 'Set a new password with an SMS code sent for "reset"; ends every session',
+        operationId: 'resetPassword',
         body: {
           type: 'object',
           required: ['phone', 'phone_code', 'password', 'password2'],
@@ -45,7 +46,7 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
         },
         response: retReplies(
           { re_code: '0', msg: '密码重置成功' },
-          { re_code: '4104', msg: '该手机号未注册或已停用' },
+          { re_code: '4104', msg: '该手机号未注册或已停用', reason: 'accountUnknown' },
         ),
       },
     },
@@ -64,6 +65,7 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
     {
       schema: {
         summary: 'Change the password; every other session ends',
+        operationId: 'changePassword',
         body: {
           type: 'object',
           required: ['old_password', 'password', 'password2'],
@@ -77,7 +79,10 @@ export default async function passwordRoutes(app: FastifyInstance, { services, c
             device_mark: deviceMarkField,
           },
         },
-        response: retReplies({ re_code: '0', msg: '密码修改成功' }, { re_code: '4106', msg: '原密码错误' }),
+        response: retReplies(
+          { re_code: '0', msg: '密码修改成功' },
+          { re_code: '4106', msg: '原密码错误', reason: 'oldPasswordWrong' },
+        ),
         security: [{ session: [] }, { bearer: [] }],
       },
     },

@@ -23,6 +23,7 @@ export default async function registerRoute(app: FastifyInstance, { services, co
     {
       schema: {
         summary: 'Register a patient or a doctor',
+        operationId: 'register',
         body: {
           type: 'object',
           required: ['phone', 'phone_code', 'password', 'password2'],
@@ -52,8 +53,8 @@ export default async function registerRoute(app: FastifyInstance, { services, co
         },
         response: loginReplies(
           { re_code: '0', msg: '注册成功' },
-          { re_code: '4002', msg: '短信验证码已过期或不存在，请重新获取' },
-          { re_code: '4003', msg: '该手机号已注册' },
+          { re_code: '4002', msg: '短信验证码已过期或不存在，请重新获取', reason: 'smsCodeExpired' },
+          { re_code: '4003', msg: '该手机号已注册', reason: 'phoneRegistered' },
         ),
       },
     },

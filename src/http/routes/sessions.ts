@@ -9,6 +9,7 @@ import {
   passwordField,
   phoneField,
   requiredString,
+  named,
   retReplies,
   retReply,
 } from '../schemas.js';
@@ -22,26 +23,16 @@ interface LoginBody {
   device_mark?: string;
 }
 
-const sessionList = {
-  200: {
-    ...retReply,
-    properties: {
-      ...retReply.properties,
-      sessions: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            created_at: { type: 'string' },
-            last_used_at: { type: 'string' },
-            ip: { type: ['string', 'null'] },
-            user_agent: { type: ['string', 'null'] },
-            current: { type: 'boolean' },
-          },
-        },
-      },
-    },
+const sessionInfo = {
+  type: 'object',
+  required: ['id', 'created_at', 'last_used_at', 'ip', 'user_agent', 'current'],
+  properties: {
+    id: { type: 'string' },
+    created_at: { type: 'string' },
+    last_used_at: { type: 'string' },
+    ip: { type: ['string', 'null'] },
+    user_agent: { type: ['string', 'null'] },
+    current: { type: 'boolean' },
   },
 } as const;
 
@@ -51,11 +42,21 @@ const sessionList = {
  * lists one's sessions and DELETE /sessions/:id ends one of them.
  */
 export default async function sessionsRoutes(app: FastifyInstance, { services, cookie }: RouteOptions) {
+  const sessionList = {
+    200: named(app, 'SessionListReply', {
+      ...retReply,
+      properties: {
+        ...retReply.properties,
+        sessions: { type: 'array', items: named(app, 'SessionInfo', sessionInfo) },
+      },
+    }),
+  };
   app.post<{ Body: LoginBody }>(
     '/sessions',
     {
       schema: {
         summary: 'Log in with a password or an SMS code',
+        operationId: 'logIn',
         body: {
           type: 'object',
           required: ['phone'],
@@ -72,8 +73,8 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
         },
         response: loginReplies(
           { re_code: '0', msg: '登陆成功' },
-          { re_code: '4102', msg: '手机号或密码错误' },
-          { re_code: '4201', msg: '登录失败次数过多，请 600 秒后再试' },
+          { re_code: '4102', msg: '手机号或密码错误', reason: 'loginFailed' },
+          { re_code: '4201', msg: '登录失败次数过多，请 600 秒后再试', reason: 'loginLocked' },
         ),
         security: [],
       },
@@ -99,8 +100,12 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
     {
       schema: {
         summary: 'Log out; with scope=others, end every other session instead',
+        operationId: 'logOut',
         querystring: { type: 'object', properties: { scope: { type: 'string', enum: ['others'] } } },
-        response: retReplies({ re_code: '0', msg: '退出成功' }, { re_code: '4101', msg: '用户未登录' }),
+        response: retReplies(
+          { re_code: '0', msg: '退出成功' },
+          { re_code: '4101', msg: '用户未登录', reason: 'notLoggedIn' },
+        ),
         security: [{ session: [] }, { bearer: [] }],
       },
     },
@@ -124,6 +129,7 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
     {
       schema: {
         summary: "The person's own sessions",
+        operationId: 'listSessions',
         response: sessionList,
         security: [{ session: [] }, { bearer: [] }],
       },
@@ -142,8 +148,12 @@ export default async function sessionsRoutes(app: FastifyInstance, { services, c
     {
       schema: {
         summary: 'End one of the person’s own sessions',
+        operationId: 'endSession',
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } },
-        response: retReplies({ re_code: '0', msg: '操作成功' }, { re_code: '4002', msg: '没有这个会话' }),
+        response: retReplies(
+          { re_code: '0', msg: '操作成功' },
+          { re_code: '4002', msg: '没有这个会话', reason: 'sessionNotFound' },
+        ),
         security: [{ session: [] }, { bearer: [] }],
       },
     },

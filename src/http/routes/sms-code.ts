@@ -20,6 +20,7 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
     {
       schema: {
         summary: 'Send an SMS verification code',
+        operationId: 'sendSmsCode',
         description:
           'One of two ways past the robots: `uuid` + `img_code_client` (the image captcha), or `altcha` ' +
           "(a solved GET /altcha challenge, the widget's base64 payload); neither or both is PARAMERR. " +
@@ -51,8 +52,8 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
         },
         response: retReplies(
           { re_code: '0', msg: '验证码发送成功' },
-          { re_code: '4004', msg: '图片验证码错误' },
-          { re_code: '4201', msg: '发送过于频繁，请 42 秒后再试' },
+          { re_code: '4004', msg: '图片验证码错误', reason: 'captchaWrong' },
+          { re_code: '4201', msg: '发送过于频繁，请 42 秒后再试', reason: 'smsResendTooSoon' },
         ),
       },
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RET } from '../../ret.js';
 import { sendOk, sendRet } from '../reply.js';
-import { requiredString, retReply } from '../schemas.js';
+import { named, requiredString, retReply } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
 /** GET /test/sms — contract §6; registered only when MEDICINE_TEST_HOOKS=1. */
@@ -10,9 +10,15 @@ export default async function testHookRoutes(app: FastifyInstance, { services }:
     '/test/sms',
     {
       schema: {
-        summary: 'Test hook: the last SMS code sent to a phone',
+        summary: 'Test hook (MEDICINE_TEST_HOOKS=1, never in production): the last SMS code sent to a phone',
+        operationId: 'lastSmsCodeForTests',
         querystring: { type: 'object', required: ['phone'], properties: { phone: requiredString(32) } },
-        response: { 200: { ...retReply, properties: { ...retReply.properties, code: { type: 'string' } } } },
+        response: {
+          200: named(app, 'TestSmsReply', {
+            ...retReply,
+            properties: { ...retReply.properties, code: { type: 'string' } },
+          }),
+        },
       },
     },
     async (request, reply) => {

@@ -63,6 +63,7 @@ export default async function tokenRoutes(app: FastifyInstance, { services }: Ro
     {
       schema: {
         summary: 'Apps: the next token pair for a refresh token (each refresh token is used once)',
+        operationId: 'refreshTokens',
         body: {
           type: 'object',
           required: ['refresh_token'],
@@ -95,6 +96,7 @@ export default async function tokenRoutes(app: FastifyInstance, { services }: Ro
     {
       schema: {
         summary: 'Services (RFC 7662): whether a token is in force now, and whose it is',
+        operationId: 'introspectToken',
         consumes: ['application/x-www-form-urlencoded'],
         body: tokenBody,
         response: {
@@ -117,9 +119,13 @@ export default async function tokenRoutes(app: FastifyInstance, { services }: Ro
     {
       schema: {
         summary: 'Services (RFC 7009): end the session a token belongs to',
+        operationId: 'revokeToken',
         consumes: ['application/x-www-form-urlencoded'],
         body: tokenBody,
-        response: { 401: { type: 'object', properties: { error: { type: 'string' } } } },
+        response: {
+          200: { description: 'Done, and for an unknown token too (RFC 7009): an empty body', type: 'null' },
+          401: { type: 'object', properties: { error: { type: 'string' } } },
+        },
         security: [{ service: [] }],
       },
     },

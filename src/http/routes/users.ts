@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { User } from '../../db/user-store.js';
 import { toProfile } from '../../services/accounts.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { retReply } from '../schemas.js';
+import { named, retReply } from '../schemas.js';
 import { loggedIn } from '../current-user.js';
 import {
   PROFILE_FIELDS,
@@ -37,6 +37,7 @@ const userReply = {
 /** Beside `user` (whose shape the contract fixes): role, doctor standing, doctor's fields. */
 const account = {
   type: 'object',
+  required: ['role', 'expert_status', 'major', 'grade'],
   properties: {
     role: { type: 'string', enum: ['user', 'admin'] },
     expert_status: { type: ['string', 'null'], enum: ['pending', 'approved', 'rejected', null] },
@@ -54,12 +55,15 @@ const accountOf = (user: User) => ({
 
 /** GET /users — who is logged in (contract §2); PUT /users — edit one's own profile. */
 export default async function usersRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
-  const reply200 = { 200: { ...userReply, properties: { ...userReply.properties, account } } };
+  const reply200 = {
+    200: named(app, 'UserReply', { ...userReply, properties: { ...userReply.properties, account } }),
+  };
   app.get(
     '/users',
     {
       schema: {
         summary: 'The logged-in person',
+        operationId: 'currentUser',
         response: reply200,
         security: [{ session: [] }, { bearer: [] }],
       },
@@ -76,6 +80,7 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     {
       schema: {
         summary: 'Edit one’s profile (major and grade: doctors only)',
+        operationId: 'updateProfile',
         body: {
           ...profileBodySchema(PROFILE_FIELDS),
           examples: [

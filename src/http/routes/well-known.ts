@@ -25,7 +25,21 @@ export default async function wellKnownRoutes(app: FastifyInstance, { tokens, is
 
   app.get(
     '/.well-known/jwks.json',
-    { schema: { summary: 'The public keys that verify access tokens (JWK Set)', security: [] } },
+    {
+      schema: {
+        summary: 'The public keys that verify access tokens (JWK Set)',
+        operationId: 'getJwks',
+        security: [],
+        response: {
+          200: {
+            description: 'The JWK Set (RFC 7517): every key that verifies, the signing one first',
+            type: 'object',
+            required: ['keys'],
+            properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          },
+        },
+      },
+    },
     async (_request, reply) => {
       reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
       return tokens.jwks();
@@ -34,7 +48,27 @@ export default async function wellKnownRoutes(app: FastifyInstance, { tokens, is
 
   app.get(
     '/.well-known/openid-configuration',
-    { schema: { summary: 'Where the keys, introspection and revocation are', security: [] } },
+    {
+      schema: {
+        summary: 'Where the keys, introspection and revocation are',
+        operationId: 'getOpenIdConfiguration',
+        security: [],
+        response: {
+          200: {
+            description: 'The discovery document (OpenID Connect Discovery / RFC 8414 subset)',
+            type: 'object',
+            required: ['issuer', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint'],
+            additionalProperties: true,
+            properties: {
+              issuer: { type: 'string' },
+              jwks_uri: { type: 'string' },
+              introspection_endpoint: { type: 'string' },
+              revocation_endpoint: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
     async (_request, reply) => {
       reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
       return discovery;
