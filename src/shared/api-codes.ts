@@ -133,11 +133,13 @@ export const REASONS = {
   altchaExpired: 'NODATA: the ALTCHA challenge expired; fetch a new one',
   altchaUsed: 'NODATA: this ALTCHA solution was used already',
   captchaOrAltcha: 'PARAMERR: send either uuid + img_code_client or altcha, not both and not neither',
-  smsRegisterBudgetSpent: "REQERR: sign-up codes have used their share of this hour's SMS budget (Retry-After)",
+  smsRegisterBudgetSpent:
+    "REQERR: sign-up codes have used their share of this hour's SMS budget (Retry-After)",
 
   // Bearer tokens (issue 14).
   refreshTokenInvalid: 'SESSIONERR: the refresh token is unknown, expired or its session ended',
-  refreshTokenReused: 'SESSIONERR: a refresh token was used again after its retry interval; the session is ended',
+  refreshTokenReused:
+    'SESSIONERR: a refresh token was used again after its retry interval; the session is ended',
 } as const satisfies Record<string, string>;
 
 export type Reason = keyof typeof REASONS;
