@@ -53,7 +53,9 @@ export class PasswordGuesses {
     const { maxFailures, lockSeconds, failuresPerIpPerHour } = this.settings;
     const ipKey = keys.ip(guess.client.ip);
     const fromIp = await this.limits.hit(ipKey, failuresPerIpPerHour, 3600);
-    if (!fromIp.allowed) {
+    // A device that logged into this account before has an allowance of its own: strangers
+    // behind the same address (a carrier's NAT) spending the address's must not keep it out.
+    if (!fromIp.allowed && guess.device === null) {
       this.events.login('ip_blocked');
       return fail(RET.IPERR, 'loginIpQuota', fromIp.retryAfterSeconds);
     }

@@ -249,6 +249,22 @@ describe('the lockout never locks the owner out (device marks)', () => {
     assertRet(await logIn(t, newOne, phone), '0', 200);
   });
 
+  it('a known device is not kept out by its address’s allowance, which strangers behind the same address spent', async () => {
+    const shared = '203.0.113.77'; // a carrier's NAT: the owner and an attacker behind one address
+    const owner = newBrowser(shared);
+    const phone = await registerIn(t, owner);
+    const limited = await startTestApp({ LOGIN_FAILURES_PER_IP_PER_HOUR: '3' }, { database });
+    try {
+      const ownerThere = { ip: shared, cookies: { ...owner.cookies } };
+      for (let i = 0; i < 3; i++)
+        assertRet(await logIn(limited, newBrowser(shared), newPhone(), 'attack'), '4102');
+      assertRet(await logIn(limited, newBrowser(shared), phone), '4202');
+      assertRet(await logIn(limited, ownerThere, phone), '0');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a known device has an allowance of its own: its failures lock it, not the phone for others', async () => {
     const owner = newBrowser();
     const phone = await registerIn(t, owner);
