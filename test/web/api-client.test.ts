@@ -52,7 +52,9 @@ describe('web/src/api.ts against the real server', () => {
     let cookie = '';
     const keepCookie: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      cookie = response.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+      // A login sets the device mark too (issue 12): keep the session cookie.
+      const session = response.headers.getSetCookie().find((line) => line.startsWith('session='));
+      cookie = session?.split(';')[0] ?? cookie;
       return response;
     };
     const registered = await register(
