@@ -1,5 +1,4 @@
-import type { Ret } from './ret.js';
-import { RET_REASONS, type FailureRet, type Reason } from './shared/api-codes.js';
+import { RET_REASONS, type FailureRet, type Reason, type Ret } from './shared/api-codes.js';
 
 /** The languages a reply's `msg` can be in; Chinese unless the client prefers English. */
 export type Language = 'zh' | 'en';

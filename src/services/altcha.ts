@@ -5,7 +5,6 @@ import type { Clock } from '../clock.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { RateLimits } from './rate-limits.js';
-import type { SmsActivity } from './sms-codes.js';
 
 /**
  * ALTCHA proof of work (issue 12, point 4): a way to an SMS code that needs no eyes. The
@@ -94,6 +93,14 @@ const SIGNATURE = /^[0-9a-f]{64}$/;
 /** Keys derived from the service secret for one use each; the secret itself never signs a challenge. */
 function derivedSecret(secret: string, purpose: string): string {
   return createHmac('sha256', secret).update(purpose).digest('hex');
+}
+
+/**
+ * How much SMS has been asked for lately, which makes the challenge harder; the SMS code
+ * service's counters answer it.
+ */
+export interface SmsActivity {
+  recentSends(ip: string): Promise<{ fromAddressLastHour: number; budgetSpentShare: number }>;
 }
 
 export class AltchaService {

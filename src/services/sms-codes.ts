@@ -2,7 +2,7 @@ import type { UserStore } from '../db/user-store.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import { SmsError, type SmsSender } from '../sms/sms-sender.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
-import type { AltchaService } from './altcha.js';
+import type { AltchaService, SmsActivity } from './altcha.js';
 import type { CaptchaService } from './captcha.js';
 import type { AuditService } from './audit.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
@@ -47,11 +47,6 @@ export interface SendSmsCodeInput {
   captchaUuid?: string;
   captchaAnswer?: string;
   altcha?: string;
-}
-
-/** How much SMS has been asked for lately, which makes the ALTCHA challenge harder. */
-export interface SmsActivity {
-  recentSends(ip: string): Promise<{ fromAddressLastHour: number; budgetSpentShare: number }>;
 }
 
 /** A code that matched; `consume` spends it, and only one caller ever gets `true`. */
