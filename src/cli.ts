@@ -1,13 +1,15 @@
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { connectDatabase, failureReason, maskUrl } from './db/connect.js';
+import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import type { AccountDatabase, User } from './db/user-store.js';
 import { ADMIN_ACTIONS, AdminService, type AdminAction } from './services/admin.js';
 import { AuditService } from './services/audit.js';
-import { maskPhone, PhoneRules } from './services/phone.js';
+import { PhoneRules } from './services/phone.js';
+import { maskPhone } from './shared/phone-format.js';
 import { SessionService } from './services/sessions.js';
+import { failureReason, maskUrl } from './storage-errors.js';
 import { keySetOf, keysFromDataDir, newPrivateKey, removeKeyFromFile, rotateKeyFile } from './tokens/keys.js';
 
 const USAGE = `usage: medicine <command> [arguments] [--json]

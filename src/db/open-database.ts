@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import { connectDatabase, failureReason, maskUrl } from './connect.js';
+import { failureReason, maskUrl } from '../storage-errors.js';
+import { connectDatabase } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { PROFILE_FIELD_NAMES, type ProfileFieldName } from '../shared/profile-fields.js';
-import { StorageError } from '../store/key-value-store.js';
+import { StorageError } from '../storage-errors.js';
 import { compileOnce, slot } from './compiled-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schema.js';

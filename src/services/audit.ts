@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { AuditEntry, AuditStore, Page } from '../db/user-store.js';
-import { maskPhone } from './phone.js';
+import { maskPhone } from '../shared/phone-format.js';
 import type { ClientInfo } from './sessions.js';
 
 export type AuditAction =

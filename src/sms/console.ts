@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { maskPhone } from '../services/phone.js';
+import { maskPhone } from '../shared/phone-format.js';
 import { defineSmsProvider } from './provider-definition.js';
 import type { SmsSender } from './sms-sender.js';
 

@@ -4,7 +4,7 @@ import type { SendSmsResponse } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/s
 import { defineSmsProvider } from './provider-definition.js';
 import { deadline, httpStatusCode, LOCAL_CODES, smsFailure } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
-import { toE164 } from '../services/phone.js';
+import { toE164 } from '../shared/phone-format.js';
 
 type TencentSdk = typeof TencentSdkModule;
 type SmsClient = InstanceType<TencentSdk['sms']['v20210111']['Client']>;

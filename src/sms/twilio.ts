@@ -4,7 +4,7 @@ import type { RequestOptions } from 'twilio/lib/base/RequestClient.js';
 import { defineSmsProvider } from './provider-definition.js';
 import { httpStatusCode, LOCAL_CODES, smsFailure, untilAborted } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
-import { toE164 } from '../services/phone.js';
+import { toE164 } from '../shared/phone-format.js';
 
 type TwilioSdk = typeof TwilioModule;
 type TwilioClient = ReturnType<TwilioSdk>;

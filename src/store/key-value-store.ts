@@ -30,11 +30,3 @@ export interface KeyValueStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** The store could not be reached or failed: the request becomes a DBERR reply. */
-export class StorageError extends Error {
-  override name = 'StorageError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { failureReason, maskUrl } from '../db/connect.js';
-import { StorageError, type KeyValueStore } from './key-value-store.js';
+import { failureReason, maskUrl, StorageError } from '../storage-errors.js';
+import type { KeyValueStore } from './key-value-store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port/db` or `rediss://…`. */

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { MIGRATION_NAMES, migrateToLatest } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
-import { StorageError } from '../../src/store/key-value-store.js';
+import { StorageError } from '../../src/storage-errors.js';
 import { accountDatabaseConformance } from './user-store.conformance.js';
 
 const DATABASE_URL = process.env.DATABASE_URL || undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AccountDatabase, NewSession, NewUser, Session } from '../../src/db/user-store.js';
-import { StorageError } from '../../src/store/key-value-store.js';
+import { StorageError } from '../../src/storage-errors.js';
 import { newPhone } from '../helpers/app.js';
 
 /** What the shared suite needs to know about one adapter. */

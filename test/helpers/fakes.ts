@@ -1,6 +1,7 @@
 import type { PasswordHasher } from '../../src/passwords/password-hasher.js';
 import { SmsError, type SmsSender } from '../../src/sms/sms-sender.js';
-import { StorageError, type KeyValueStore } from '../../src/store/key-value-store.js';
+import type { KeyValueStore } from '../../src/store/key-value-store.js';
+import { StorageError } from '../../src/storage-errors.js';
 
 /** An SMS provider that accepts every message and remembers it. */
 export class RecordingSmsSender implements SmsSender {

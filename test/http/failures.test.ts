@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AccountDatabase } from '../../src/db/user-store.js';
-import { StorageError } from '../../src/store/key-value-store.js';
+import { StorageError } from '../../src/storage-errors.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import {
   API,

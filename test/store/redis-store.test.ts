@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config.js';
-import { StorageError } from '../../src/store/key-value-store.js';
+import { StorageError } from '../../src/storage-errors.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis-store.js';
 import { TcpRelay } from '../helpers/tcp-relay.js';
 import { TimeTravellingRedisStore } from '../helpers/time-travel.js';

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RET, type Ret } from '../../ret.js';
-import { StorageError } from '../../store/key-value-store.js';
+import { StorageError } from '../../storage-errors.js';
 import { renderMessage, retMessageKey, type Message, type MessageKey } from '../../messages.js';
 import { sendRet } from '../reply.js';
 
