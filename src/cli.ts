@@ -3,12 +3,13 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
-import type { AccountDatabase, User } from './db/user-store.js';
+import type { AccountDatabase } from './db/user-store.js';
 import { ADMIN_ACTIONS, AdminService, type AdminAction } from './services/admin.js';
 import { AuditService } from './services/audit.js';
 import { PhoneRules } from './services/phone.js';
 import { maskPhone } from './shared/phone-format.js';
 import { SessionService } from './services/sessions.js';
+import type { User } from './services/users.js';
 import { failureReason, maskUrl } from './storage-errors.js';
 import { keySetOf, keysFromDataDir, newPrivateKey, removeKeyFromFile, rotateKeyFile } from './tokens/keys.js';
 

@@ -4,22 +4,18 @@ import { StorageError } from '../storage-errors.js';
 import { compileOnce, slot } from './compiled-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schema.js';
+import type { AccountType, ExpertStatus, Role, User } from '../services/users.js';
+import type { Grade, ProfileChanges } from '../shared/profile-fields.js';
 import type {
   AccountDatabase,
-  AccountType,
   AdminLoss,
   AuditEntry,
   DeviceMark,
-  ExpertStatus,
-  Grade,
   NewSession,
   NewUser,
   Page,
-  ProfileChanges,
   RefreshSession,
-  Role,
   Session,
-  User,
 } from './user-store.js';
 
 /** Each profile field is stored in the column of its name: a field without one does not compile. */

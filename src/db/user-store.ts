@@ -1,29 +1,10 @@
-/** The account and session ports the services talk to. */
-import type { Grade, ProfileChanges } from '../shared/profile-fields.js';
-
-export type { Grade, ProfileChanges };
-
-export type AccountType = 'patient' | 'expert';
-export type Role = 'user' | 'admin';
-/** A doctor's standing: listed publicly and acting as a doctor only once approved. */
-export type ExpertStatus = 'pending' | 'approved' | 'rejected';
-
-export interface User {
-  id: number;
-  phone: string;
-  passwordHash: string;
-  name: string;
-  types: AccountType;
-  avatarUrl: string | null;
-  age: number | null;
-  address: string | null;
-  createdAt: number;
-  role: Role;
-  expertStatus: ExpertStatus | null;
-  disabled: boolean;
-  major: string | null;
-  grade: Grade | null;
-}
+/**
+ * The account and session ports the services talk to. The records they carry that are the
+ * domain's own (a user, their role and standing) are defined by the services, in
+ * `src/services/users.ts`; what is here is how they are stored and found.
+ */
+import type { AccountType, ExpertStatus, Role, User } from '../services/users.js';
+import type { ProfileChanges } from '../shared/profile-fields.js';
 
 export interface Page<T> {
   total: number;

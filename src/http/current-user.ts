@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '../db/user-store.js';
+import type { User } from '../services/users.js';
 import { RET } from '../ret.js';
 import type { Services } from '../services/index.js';
 import { SessionService, type ClientInfo } from '../services/sessions.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { AccountType, User, UserStore } from '../db/user-store.js';
+import type { UserStore } from '../db/user-store.js';
+import type { AccountType, User } from './users.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { AuditService } from './audit.js';

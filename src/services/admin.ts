@@ -1,4 +1,5 @@
-import type { User, UserStore } from '../db/user-store.js';
+import type { UserStore } from '../db/user-store.js';
+import type { User } from './users.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { AuditService } from './audit.js';
 import type { ClientInfo, SessionService } from './sessions.js';

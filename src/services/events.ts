@@ -1,4 +1,4 @@
-import type { AccountType } from '../db/user-store.js';
+import type { AccountType } from './users.js';
 
 /**
  * What the domain tells the outside world happened — counted by the metrics adapter,

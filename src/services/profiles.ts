@@ -1,4 +1,6 @@
-import type { Grade, User, UserStore } from '../db/user-store.js';
+import type { UserStore } from '../db/user-store.js';
+import type { Grade } from '../shared/profile-fields.js';
+import type { User } from './users.js';
 import type { MessageKey } from '../messages.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import type { NewSession, SessionStore, User } from '../db/user-store.js';
+import type { NewSession, SessionStore } from '../db/user-store.js';
+import type { User } from './users.js';
 import type { ServiceLogger } from './logger.js';
 import { newSessionId, sha256Hex } from './secrets.js';
 

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
-import type { RefreshSession, SessionStore, User } from '../db/user-store.js';
+import type { RefreshSession, SessionStore } from '../db/user-store.js';
+import type { User } from './users.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeySet } from '../tokens/keys.js';
 import type { AuditService } from './audit.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AccountType } from '../../db/user-store.js';
+import type { AccountType } from '../../services/users.js';
 import { ACCOUNT_TYPES } from '../../services/accounts.js';
 import { clientOf } from '../current-user.js';
 import { handOverSession } from '../hand-over-session.js';

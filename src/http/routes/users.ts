@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { User } from '../../db/user-store.js';
+import type { User } from '../../services/users.js';
 import { toProfile } from '../../services/accounts.js';
 import { sendFailure, sendOk } from '../reply.js';
 import { named, retReply } from '../schemas.js';

@@ -1,0 +1,27 @@
+/**
+ * Who a person is to the services: their account, its kind, role and standing. The routes
+ * and the database port take these types from here; the port stores them.
+ */
+import type { Grade } from '../shared/profile-fields.js';
+
+export type AccountType = 'patient' | 'expert';
+export type Role = 'user' | 'admin';
+/** A doctor's standing: listed publicly and acting as a doctor only once approved. */
+export type ExpertStatus = 'pending' | 'approved' | 'rejected';
+
+export interface User {
+  id: number;
+  phone: string;
+  passwordHash: string;
+  name: string;
+  types: AccountType;
+  avatarUrl: string | null;
+  age: number | null;
+  address: string | null;
+  createdAt: number;
+  role: Role;
+  expertStatus: ExpertStatus | null;
+  disabled: boolean;
+  major: string | null;
+  grade: Grade | null;
+}
