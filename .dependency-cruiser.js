@@ -73,9 +73,7 @@ export default {
       comment: 'src/shared is imported by web/ too: nothing from the server, nothing from Node.',
       severity: 'error',
       from: { path: '^src/shared/' },
-      to: {
-        pathNot: ['^src/shared/', '(^|/)node_modules/'],
-      },
+      to: { pathNot: ['^src/shared/', '(^|/)node_modules/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'shared-no-node-builtins',
@@ -90,7 +88,11 @@ export default {
       severity: 'error',
       from: { path: '^web/src/' },
       // Vite resolves its own specifiers (`altcha/workers/pbkdf2?worker`, CSS); those are npm's.
-      to: { pathNot: ['^web/', '^src/shared/', '(^|/)node_modules/'], couldNotResolve: false },
+      to: {
+        pathNot: ['^web/', '^src/shared/', '(^|/)node_modules/'],
+        dependencyTypesNot: ['core'],
+        couldNotResolve: false,
+      },
     },
     {
       name: 'web-no-node-builtins',
