@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { captchaShown, EN, getCode, ZH } from './flows.js';
+import { captchaShown, getCode } from './flows.js';
 import {
   browserSuite,
   captchaDrawnBy,
@@ -9,6 +9,7 @@ import {
   focusedLabel,
   newPhone,
   registerThroughPage,
+  WORDS,
 } from './support.js';
 
 const PASSWORD = 'correct horse';
@@ -36,7 +37,7 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     assert.equal(await focusedLabel(page), '图片验证码', 'the keyboard goes to the captcha');
     assert.equal(await page.getByLabel('手机号').inputValue(), phone, 'the phone stays');
     assert.equal(await page.getByLabel('密码', { exact: true }).isVisible(), false);
-    const code = await getCode(page, suite.server, phone, captcha, ZH);
+    const code = await getCode(page, suite.server, phone, captcha, WORDS['zh-CN']);
     await expectText(page.locator('#send-sms'), /^\d+ 秒后重新获取$/, 'the 60 s countdown');
     await page.getByLabel('短信验证码').fill(code);
     await Promise.all([
@@ -94,7 +95,7 @@ describe('logging in with an SMS code, and a forgotten password', () => {
       ]),
     );
     await expectText(page.getByRole('heading', { level: 1 }), 'Reset your password', 'heading');
-    const code = await getCode(page, suite.server, phone, captcha, EN);
+    const code = await getCode(page, suite.server, phone, captcha, WORDS.en);
     await page.getByLabel('SMS code').fill(code);
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill('something else');
