@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { includePartials } from './partials/include.js';
+import { includePartials, PARTIALS_DIR } from './partials/include.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
@@ -27,9 +28,21 @@ function buildStamp(): Plugin {
   };
 }
 
-/** The markup every page shares, put in at `<!-- partial: name.html -->` (web/partials/include.ts). */
+/**
+ * The markup pages share, put in at `<!-- partial: name.html key="value" -->`
+ * (web/partials/include.ts), in the build and in the dev server, which reloads the
+ * pages when a partial changes (no module imports one, so Vite would not know).
+ */
 function partials(): Plugin {
-  return { name: 'medicine-partials', transformIndexHtml: { order: 'pre', handler: includePartials } };
+  return {
+    name: 'medicine-partials',
+    transformIndexHtml: { order: 'pre', handler: includePartials },
+    handleHotUpdate({ file, server }) {
+      if (!path.resolve(file).startsWith(PARTIALS_DIR)) return;
+      server.ws.send({ type: 'full-reload' });
+      return [];
+    },
+  };
 }
 
 /**

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { inputMaxLength, PROFILE_FIELD_NAMES, PROFILE_FIELDS } from '../../src/shared/profile-fields.js';
 import { currentUser } from '../../web/src/api.js';
 import { sessionCookie } from './flows.js';
 import {
-  buildPagesIfStale,
+  browserSuite,
   expectError,
   expectText,
-  launchBrowser,
   newPhone,
-  openTab,
   registerThroughPage,
-  startServer,
   type Server,
 } from './support.js';
 
@@ -30,23 +27,13 @@ async function logInThroughPage(page: Page, server: Server, phone: string, passw
 }
 
 describe('the account page', () => {
-  let server: Server;
-  let browser: Browser;
-  before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('a doctor edits the profile from home; the new name greets them on home; the vetting is pending', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
-    await registerThroughPage(page, server, phone, PASSWORD, 'expert');
+    await registerThroughPage(page, suite.server, phone, PASSWORD, 'expert');
     await page.getByRole('link', { name: '我的账号' }).click();
     await expectText(page.locator('#expert-status'), '待审核', 'vetting status');
     assert.equal(await page.getByLabel('姓名').inputValue(), phone);
@@ -66,17 +53,17 @@ describe('the account page', () => {
     assert.equal(await page.getByLabel('专业科室').inputValue(), '心内科');
     assert.equal(await page.getByLabel('职称').inputValue(), 'professor');
     assert.equal(await page.getByLabel('年龄').inputValue(), '45');
-    await page.goto(server.origin);
+    await page.goto(suite.server.origin);
     await expectText(page.getByRole('heading', { level: 1 }), '你好，李医生', 'the new name on home');
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
 
   it('a patient sees no doctor fields', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient');
-    await page.goto(`${server.origin}/account`);
+    await registerThroughPage(page, suite.server, newPhone(), PASSWORD, 'patient');
+    await page.goto(`${suite.server.origin}/account`);
     await page.getByLabel('姓名').waitFor();
     assert.equal(await page.getByLabel('专业科室').isVisible(), false);
     await tab.close();
@@ -90,10 +77,10 @@ describe('the account page', () => {
       assert.doesNotMatch(tag, /maxlength|required/, `${name}: no limit written in the HTML`);
     }
     for (const type of ['patient', 'expert'] as const) {
-      const tab = await openTab(browser);
+      const tab = await suite.openTab();
       const { page } = tab;
-      await registerThroughPage(page, server, newPhone(), PASSWORD, type);
-      await page.goto(`${server.origin}/account`);
+      await registerThroughPage(page, suite.server, newPhone(), PASSWORD, type);
+      await page.goto(`${suite.server.origin}/account`);
       await page.getByLabel('姓名').waitFor();
       for (const name of PROFILE_FIELD_NAMES) {
         const field = PROFILE_FIELDS[name];
@@ -121,16 +108,16 @@ describe('the account page', () => {
     }
   });
 
-  it('changing the password ends the session of another browser, not this one', async () => {
+  it('changing the password ends the session of another suite.browser, not this one', async () => {
     const phone = newPhone();
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await registerThroughPage(page, server, phone, PASSWORD);
-    const other = await openTab(browser);
-    await logInThroughPage(other.page, server, phone, PASSWORD);
+    await registerThroughPage(page, suite.server, phone, PASSWORD);
+    const other = await suite.openTab();
+    await logInThroughPage(other.page, suite.server, phone, PASSWORD);
     const otherCookie = await sessionCookie(other.page);
 
-    await page.goto(`${server.origin}/account`);
+    await page.goto(`${suite.server.origin}/account`);
     await expectText(page.locator('#sessions'), /本设备/, 'the sessions listed');
     assert.equal(await page.locator('#sessions li').count(), 2);
     await page.getByLabel('当前密码').fill('not the password');
@@ -145,9 +132,9 @@ describe('the account page', () => {
     await expectText(page.locator('#sessions'), /^(?!.*退出该设备)/, 'only this device is left');
     assert.equal(await page.locator('#sessions li').count(), 1);
 
-    const old = await currentUser({ baseUrl: server.apiBase, headers: otherCookie });
+    const old = await currentUser({ baseUrl: suite.server.apiBase, headers: otherCookie });
     assert.equal(old.kind === 'refused' && old.code, '4101', 'the other browser is logged out');
-    await other.page.goto(`${server.origin}/account`);
+    await other.page.goto(`${suite.server.origin}/account`);
     await expectText(other.page.getByRole('heading', { level: 2 }), '请先登录', 'other browser');
     await page.reload();
     await page.getByLabel('姓名').waitFor();
@@ -159,15 +146,15 @@ describe('the account page', () => {
 
   it('ends another device from the list, and then all others', async () => {
     const phone = newPhone();
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await registerThroughPage(page, server, phone, PASSWORD);
-    const second = await openTab(browser);
-    await logInThroughPage(second.page, server, phone, PASSWORD);
-    const third = await openTab(browser);
-    await logInThroughPage(third.page, server, phone, PASSWORD);
+    await registerThroughPage(page, suite.server, phone, PASSWORD);
+    const second = await suite.openTab();
+    await logInThroughPage(second.page, suite.server, phone, PASSWORD);
+    const third = await suite.openTab();
+    await logInThroughPage(third.page, suite.server, phone, PASSWORD);
 
-    await page.goto(`${server.origin}/account`);
+    await page.goto(`${suite.server.origin}/account`);
     await expectText(page.locator('#sessions li').first(), /./, 'sessions');
     assert.equal(await page.locator('#sessions li').count(), 3);
     await page.getByRole('button', { name: '退出该设备' }).first().click();
@@ -178,7 +165,7 @@ describe('the account page', () => {
     assert.equal(await page.locator('#sessions li').count(), 1);
     assert.equal(await page.getByRole('button', { name: '退出其他所有设备' }).isVisible(), false);
     for (const other of [second, third]) {
-      await other.page.goto(`${server.origin}/account`);
+      await other.page.goto(`${suite.server.origin}/account`);
       await expectText(other.page.getByRole('heading', { level: 2 }), '请先登录', 'other browser');
       await other.close();
     }

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  assertAccessible,
-  buildPagesIfStale,
-  launchBrowser,
-  newPhone,
-  openTab,
-  smsCodeSentTo,
-  startServer,
-  type Server,
-} from './support.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSuite, assertAccessible, newPhone, smsCodeSentTo } from './support.js';
 import { registerAccount } from '../helpers/app.js';
 
 const PASSWORD = 'correct horse';
@@ -46,24 +37,14 @@ async function pressSendCode(page: Page, name: string): Promise<Record<string, u
 }
 
 describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
-  let server: Server;
-  let browser: Browser;
-  before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('registers using only the accessibility tree: tick the box, get the code, finish', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     await withoutCaptchaHook(page);
     const phone = newPhone();
-    await page.goto(`${server.origin}/register`);
+    await page.goto(`${suite.server.origin}/register`);
     await page.getByLabel('手机号').fill(phone);
     await passAltcha(page, '我不是机器人（无障碍验证）', '已验证，可以获取短信验证码');
     await assertAccessible(page, 'the register page, ALTCHA verified');
@@ -76,11 +57,11 @@ describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
     // One solution, one try: the box is clear again for a resend.
     await page.getByRole('checkbox', { name: '我不是机器人（无障碍验证）' }).waitFor();
 
-    await page.getByLabel('短信验证码').fill(await smsCodeSentTo(server, phone));
+    await page.getByLabel('短信验证码').fill(await smsCodeSentTo(suite.server, phone));
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '注册', exact: true }).click(),
     ]);
     await page.getByRole('heading', { level: 1, name: `你好，${phone}` }).waitFor();
@@ -90,13 +71,13 @@ describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
 
   it('logs in with an SMS code in English, the ALTCHA check in place of the picture', async () => {
     const phone = newPhone();
-    await registerAccount(server.app, phone, PASSWORD); // set up through the API, not the page
-    server.clock.advance(61_000); // past the resend window of the sign-up code
+    await registerAccount(suite.server.app, phone, PASSWORD); // set up through the API, not the page
+    suite.server.clock.advance(61_000); // past the resend window of the sign-up code
 
-    const tab = await openTab(browser, undefined, { locale: 'en-US' });
+    const tab = await suite.openTab(undefined, { locale: 'en-US' });
     const { page } = tab;
     await withoutCaptchaHook(page);
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('Mobile number').fill(phone);
     await page
       .getByRole('button', { name: /SMS code/ })
@@ -107,9 +88,9 @@ describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
     assert.equal(sent.purpose, 'login');
     assert.equal(typeof sent.altcha, 'string');
     await page.getByText(`A code was sent to ${phone}. Check your messages.`).waitFor();
-    await page.getByLabel('SMS code', { exact: true }).fill(await smsCodeSentTo(server, phone));
+    await page.getByLabel('SMS code', { exact: true }).fill(await smsCodeSentTo(suite.server, phone));
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: 'Log in', exact: true }).click(),
     ]);
     await page.getByRole('heading', { level: 1, name: `Hello, ${phone}` }).waitFor();

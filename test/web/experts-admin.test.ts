@@ -1,43 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { userIdOf } from './flows.js';
-import {
-  buildPagesIfStale,
-  expectError,
-  expectText,
-  launchBrowser,
-  newPhone,
-  openTab,
-  registerThroughPage,
-  startServer,
-  type Server,
-} from './support.js';
+import { browserSuite, expectError, expectText, newPhone, registerThroughPage } from './support.js';
 
 const PASSWORD = 'correct horse';
 
 describe('the doctors and admin pages', () => {
-  let server: Server;
-  let browser: Browser;
-  before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('a doctor approved by an admin on the admin page then appears on the doctors page, with paging', async () => {
-    const admin = await openTab(browser);
-    await registerThroughPage(admin.page, server, newPhone(), PASSWORD);
-    await server.app.services.admin.setRole(await userIdOf(admin.page, server), 'admin');
+    const admin = await suite.openTab();
+    await registerThroughPage(admin.page, suite.server, newPhone(), PASSWORD);
+    await suite.server.app.services.admin.setRole(await userIdOf(admin.page, suite.server), 'admin');
     const doctorIds: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const doctor = await openTab(browser);
-      await registerThroughPage(doctor.page, server, newPhone(), PASSWORD, 'expert');
-      doctorIds.push(await userIdOf(doctor.page, server));
+      const doctor = await suite.openTab();
+      await registerThroughPage(doctor.page, suite.server, newPhone(), PASSWORD, 'expert');
+      doctorIds.push(await userIdOf(doctor.page, suite.server));
       await doctor.close();
     }
     const { page } = admin;
@@ -55,7 +34,7 @@ describe('the doctors and admin pages', () => {
       await expectText(page.locator('#admin-result'), `已通过用户 ${id} 的医生资格审核`, 'result');
     }
 
-    await page.goto(`${server.origin}/experts?count=2`);
+    await page.goto(`${suite.server.origin}/experts?count=2`);
     await expectText(page.locator('#page-of'), '第 1 / 2 页', 'paging');
     assert.equal(await page.locator('#experts li').count(), 2);
     assert.equal(await page.getByRole('link', { name: '上一页' }).isVisible(), false);
@@ -72,15 +51,15 @@ describe('the doctors and admin pages', () => {
   });
 
   it('an admin disables an account: its session ends and it cannot log in', async () => {
-    const admin = await openTab(browser);
-    await registerThroughPage(admin.page, server, newPhone(), PASSWORD);
-    await server.app.services.admin.setRole(await userIdOf(admin.page, server), 'admin');
-    const victim = await openTab(browser);
+    const admin = await suite.openTab();
+    await registerThroughPage(admin.page, suite.server, newPhone(), PASSWORD);
+    await suite.server.app.services.admin.setRole(await userIdOf(admin.page, suite.server), 'admin');
+    const victim = await suite.openTab();
     const phone = newPhone();
-    await registerThroughPage(victim.page, server, phone, PASSWORD);
-    const id = await userIdOf(victim.page, server);
+    await registerThroughPage(victim.page, suite.server, phone, PASSWORD);
+    const id = await userIdOf(victim.page, suite.server);
 
-    await admin.page.goto(`${server.origin}/admin`);
+    await admin.page.goto(`${suite.server.origin}/admin`);
     await admin.page.getByLabel('用户 ID').fill(String(id));
     await admin.page.getByRole('button', { name: '驳回审核' }).click();
     await expectError(admin.page, '用户 ID', '该用户不是医生账号，无法审核');
@@ -93,7 +72,7 @@ describe('the doctors and admin pages', () => {
 
     await victim.page.reload();
     await expectText(victim.page.getByRole('heading', { level: 1 }), '欢迎使用 Medicine', 'logged out');
-    await victim.page.goto(`${server.origin}/login`);
+    await victim.page.goto(`${suite.server.origin}/login`);
     await victim.page.getByLabel('手机号').fill(phone);
     await victim.page.getByLabel('密码').fill(PASSWORD);
     await victim.page.getByRole('button', { name: '登录', exact: true }).click();
@@ -107,13 +86,13 @@ describe('the doctors and admin pages', () => {
   });
 
   it('a non-admin on the admin page is told it is for admins only; a guest is asked to log in', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/admin`);
+    await page.goto(`${suite.server.origin}/admin`);
     await expectText(page.getByRole('heading', { level: 2 }), '请先登录', 'guest');
-    await registerThroughPage(page, server, newPhone(), PASSWORD);
+    await registerThroughPage(page, suite.server, newPhone(), PASSWORD);
     assert.equal(await page.getByRole('link', { name: '管理后台' }).isVisible(), false, 'no admin link');
-    await page.goto(`${server.origin}/admin`);
+    await page.goto(`${suite.server.origin}/admin`);
     await expectText(page.getByRole('heading', { level: 2 }), '仅限管理员', 'forbidden');
     assert.equal(await page.getByLabel('用户 ID').isVisible(), false);
     assert.deepEqual(tab.problems, []);

@@ -40,16 +40,3 @@ export async function getCode(
   await expectText(page.locator('#sms-status'), words.codeSent(phone), 'SMS status');
   return smsCodeSentTo(server, phone);
 }
-
-export const ZH = {
-  phone: '手机号',
-  captcha: '图片验证码',
-  sendCode: '获取验证码',
-  codeSent: (phone: string) => `验证码已发送到 ${phone}，请查收`,
-};
-export const EN = {
-  phone: 'Mobile number',
-  captcha: 'Image code',
-  sendCode: 'Get code',
-  codeSent: (phone: string) => `A code was sent to ${phone}. Check your messages.`,
-};

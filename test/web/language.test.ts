@@ -2,46 +2,29 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page, Request } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page, Request } from 'playwright-core';
 import { isStaticKey, text } from '../../web/src/i18n.js';
 import { languageFromTags } from '../../web/src/language.js';
 import { includePartials } from '../../web/partials/include.js';
+import { GUEST_PAGES, guestWords, PAGES } from './pages.js';
 import {
-  assertAccessible,
+  browserSuite,
   buildPagesIfStale,
   chineseLeft,
-  DESKTOP_VIEWPORT,
   expectError,
   expectText,
-  launchBrowser,
   newPhone,
   openRegisterPage,
-  openTab,
   PHONE_VIEWPORT,
   registerThroughPage,
   requestSmsCode,
-  screenshot,
-  startServer,
   tabStops,
   withoutNetworkErrors,
   WORDS,
-  wrongAnswer,
-  type Server,
 } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PAGES = [
-  'index.html',
-  'register.html',
-  'login.html',
-  '404.html',
-  'reset.html',
-  'account.html',
-  'experts.html',
-  'expert.html',
-  'admin.html',
-];
 const PASSWORD = 'correct horse';
 
 /** A page's source, with the shared markup (web/partials/) put in as the build does. */
@@ -50,7 +33,7 @@ const squeeze = (words: string): string => words.replace(/\s+/g, ' ').trim();
 
 describe('the catalogue and the HTML agree', () => {
   it('every text an HTML page names is a catalogue entry, and the page shows its Chinese without script', () => {
-    for (const file of PAGES) {
+    for (const { file } of PAGES) {
       const page = html(file);
       const named = [...page.matchAll(/<(\w+)\b([^>]*?)\sdata-i18n="([^"]*)"([^>]*)>([^<]*)<\/\1>/g)];
       assert.ok(named.length >= 4, `${file} names its texts`);
@@ -79,7 +62,7 @@ describe('the catalogue and the HTML agree', () => {
   });
 
   it('every page has the language switch, hidden until its script can switch', () => {
-    for (const file of PAGES) {
+    for (const { file } of PAGES) {
       const page = html(file);
       assert.match(page, /<div\s+class="language-switch"[^>]*\shidden\s*>/, file);
       assert.match(
@@ -95,7 +78,7 @@ describe('the catalogue and the HTML agree', () => {
 
   it('the built pages block their first paint on their script, which puts the texts in the language first', () => {
     buildPagesIfStale();
-    for (const file of PAGES) {
+    for (const { file } of PAGES) {
       const built = readFileSync(path.join(ROOT, 'web', 'dist', file), 'utf8');
       const scripts = [...built.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
       assert.equal(scripts.length, 1, file);
@@ -112,30 +95,6 @@ describe('the catalogue and the HTML agree', () => {
     assert.equal(languageFromTags([]), null);
   });
 });
-
-/** What each page says in each language, at first sight (the home page to a guest). */
-const PAGE_WORDS = [
-  {
-    path: '/',
-    zh: { title: 'Medicine 医疗服务', heading: '欢迎使用 Medicine' },
-    en: { title: 'Medicine Health', heading: 'Welcome to Medicine' },
-  },
-  {
-    path: '/register',
-    zh: { title: '注册 - Medicine 医疗服务', heading: '注册账号' },
-    en: { title: 'Register - Medicine Health', heading: 'Create an account' },
-  },
-  {
-    path: '/login',
-    zh: { title: '登录 - Medicine 医疗服务', heading: '登录' },
-    en: { title: 'Log in - Medicine Health', heading: 'Log in' },
-  },
-  {
-    path: '/no-such-page',
-    zh: { title: '页面不存在 - Medicine 医疗服务', heading: '页面不存在' },
-    en: { title: 'Page not found - Medicine Health', heading: 'Page not found' },
-  },
-] as const;
 
 async function pageLanguage(page: Page): Promise<string> {
   return page.evaluate('document.documentElement.lang');
@@ -159,23 +118,13 @@ function isApiCall(endpoint: string): (request: Request) => boolean {
 }
 
 describe('the pages in Chinese and in English', () => {
-  let server: Server;
-  let browser: Browser;
-  before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
-  for (const words of PAGE_WORDS) {
+  for (const words of GUEST_PAGES) {
     it(`${words.path}: the switch in the header turns every text to English and back, by keyboard`, async () => {
-      const tab = await openTab(browser);
+      const tab = await suite.openTab();
       const { page } = tab;
-      await page.goto(`${server.origin}${words.path}`);
+      await page.goto(`${suite.server.origin}${words.path}`);
       await expectPageIn(page, 'zh-CN', words.zh);
       const chinese = await page.evaluate('document.body.innerText');
 
@@ -202,9 +151,9 @@ describe('the pages in Chinese and in English', () => {
   }
 
   it('a message on show follows the switch, and after it the server’s own sentences come in English', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('手机号').fill(newPhone());
     await page.getByLabel('密码').fill('not the password');
     await page.getByRole('button', { name: '登录', exact: true }).click();
@@ -235,10 +184,10 @@ describe('the pages in Chinese and in English', () => {
   });
 
   it('on the register page, field messages, the captcha text, the countdown and the “sent” line switch too', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
-    const captcha = await openRegisterPage(page, server);
+    const captcha = await openRegisterPage(page, suite.server);
     await page.getByRole('button', { name: '注册', exact: true }).click();
     await expectError(page, '短信验证码', '请输入短信验证码');
     await requestSmsCode(page, phone, captcha.text);
@@ -263,33 +212,33 @@ describe('the pages in Chinese and in English', () => {
   });
 
   it('the choice is remembered: a reload, the other pages and the 404 page speak English too', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByRole('button', { name: 'English' }).click();
-    await expectPageIn(page, 'en', PAGE_WORDS[2].en);
+    await expectPageIn(page, 'en', guestWords('/login').en);
 
     await page.reload();
-    await expectPageIn(page, 'en', PAGE_WORDS[2].en);
+    await expectPageIn(page, 'en', guestWords('/login').en);
     await Promise.all([
-      page.waitForURL(`${server.origin}/register`),
+      page.waitForURL(`${suite.server.origin}/register`),
       page.getByRole('link', { name: 'Register' }).click(),
     ]);
-    await expectPageIn(page, 'en', PAGE_WORDS[1].en);
+    await expectPageIn(page, 'en', guestWords('/register').en);
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('link', { name: 'Medicine Health' }).click(),
     ]);
-    await expectPageIn(page, 'en', PAGE_WORDS[0].en);
-    await page.goto(`${server.origin}/no-such-page`);
-    await expectPageIn(page, 'en', PAGE_WORDS[3].en);
+    await expectPageIn(page, 'en', guestWords('/').en);
+    await page.goto(`${suite.server.origin}/no-such-page`);
+    await expectPageIn(page, 'en', guestWords('/no-such-page').en);
     await page.goBack();
-    await expectPageIn(page, 'en', PAGE_WORDS[0].en);
+    await expectPageIn(page, 'en', guestWords('/').en);
 
     // Back to Chinese, from any page, for every page.
     await page.getByRole('button', { name: '中文' }).click();
-    await page.goto(`${server.origin}/login`);
-    await expectPageIn(page, 'zh-CN', PAGE_WORDS[2].zh);
+    await page.goto(`${suite.server.origin}/login`);
+    await expectPageIn(page, 'zh-CN', guestWords('/login').zh);
     assert.deepEqual(
       withoutNetworkErrors(tab.problems).filter((p) => !/status of 404/.test(p)),
       [],
@@ -298,17 +247,17 @@ describe('the pages in Chinese and in English', () => {
   });
 
   it('a whole visit in English: register, greeted and logged out in English, the server asked in English', async () => {
-    const tab = await openTab(browser, PHONE_VIEWPORT, { locale: 'en-US' });
+    const tab = await suite.openTab(PHONE_VIEWPORT, { locale: 'en-US' });
     const { page } = tab;
     const languages = new Set<string>();
     page.on('request', (request) => {
-      // The page's own calls; the captcha <img> is fetched by the browser, with its own header.
+      // The page's own calls; the captcha <img> is fetched by the suite.browser, with its own header.
       if (request.resourceType() === 'fetch') {
         languages.add(request.headers()['accept-language'] ?? '');
       }
     });
     const phone = newPhone();
-    await registerThroughPage(page, server, phone, PASSWORD, 'expert', 'en');
+    await registerThroughPage(page, suite.server, phone, PASSWORD, 'expert', 'en');
     await expectText(page.locator('#status'), 'You are registered. Welcome!', 'status');
     await expectText(page.locator('#user-type'), 'Doctor', 'account type');
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -327,9 +276,9 @@ describe('the pages in Chinese and in English', () => {
     { locale: 'fr-FR', lang: 'zh-CN', heading: '登录' },
   ] as const) {
     it(`without a choice, a browser in ${locale} gets ${lang === 'en' ? 'English' : 'Chinese'}`, async () => {
-      const tab = await openTab(browser, PHONE_VIEWPORT, { locale });
+      const tab = await suite.openTab(PHONE_VIEWPORT, { locale });
       const { page } = tab;
-      await page.goto(`${server.origin}/login`);
+      await page.goto(`${suite.server.origin}/login`);
       await expectText(page.getByRole('heading', { level: 1 }), heading, 'heading');
       assert.equal(await pageLanguage(page), lang);
       assert.deepEqual(tab.problems, []);
@@ -338,13 +287,13 @@ describe('the pages in Chinese and in English', () => {
   }
 
   it('the browser’s list is read in order, and a choice made on the page beats it', async () => {
-    const tab = await openTab(browser, PHONE_VIEWPORT, { locale: 'fr-FR' });
+    const tab = await suite.openTab(PHONE_VIEWPORT, { locale: 'fr-FR' });
     const { page } = tab;
     await page.addInitScript({
       content:
         "Object.defineProperty(Navigator.prototype, 'languages', { get: () => ['fr-FR', 'en-GB', 'zh-CN'] });",
     });
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await expectText(page.getByRole('heading', { level: 1 }), 'Log in', 'English first in the list');
     await page.getByRole('button', { name: '中文' }).click();
     await page.reload();
@@ -356,7 +305,7 @@ describe('the pages in Chinese and in English', () => {
   });
 
   it('an English reader never sees the Chinese of the HTML: the first frame painted is already English', async () => {
-    const tab = await openTab(browser, PHONE_VIEWPORT, { locale: 'en-US' });
+    const tab = await suite.openTab(PHONE_VIEWPORT, { locale: 'en-US' });
     const { page } = tab;
     await page.addInitScript({
       content: `requestAnimationFrame(() => {
@@ -364,8 +313,8 @@ describe('the pages in Chinese and in English', () => {
         window.__firstFrame = { lang: document.documentElement.lang, heading: heading && heading.textContent };
       });`,
     });
-    for (const { path: address, en } of PAGE_WORDS.slice(1)) {
-      await page.goto(`${server.origin}${address}`);
+    for (const { path: address, en } of GUEST_PAGES.slice(1)) {
+      await page.goto(`${suite.server.origin}${address}`);
       await expectText(page.getByRole('heading', { level: 1 }), en.heading, 'heading');
       assert.deepEqual(
         await page.evaluate('window.__firstFrame'),
@@ -377,9 +326,9 @@ describe('the pages in Chinese and in English', () => {
   });
 
   it('the register form in English is used in reading order with Tab, every stop with a focus ring', async () => {
-    const tab = await openTab(browser, PHONE_VIEWPORT, { locale: 'en-US' });
+    const tab = await suite.openTab(PHONE_VIEWPORT, { locale: 'en-US' });
     const { page } = tab;
-    await openRegisterPage(page, server);
+    await openRegisterPage(page, suite.server);
     const stops = await tabStops(page, 14);
     for (const stop of stops) assert.equal(stop.outline, 'solid 3', `a visible focus ring on "${stop.name}"`);
     assert.deepEqual(
@@ -404,176 +353,4 @@ describe('the pages in Chinese and in English', () => {
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
-});
-
-/** Waits until the captcha picture has arrived and been decoded. */
-async function captchaShown(page: Page): Promise<void> {
-  await page.waitForFunction(
-    "(() => { const img = document.getElementById('captcha-image'); return img.complete && img.naturalWidth > 0; })()",
-  );
-}
-
-interface PageState {
-  name: string;
-  /** Brings a fresh English tab to the state, as a person would. */
-  reach(page: Page, server: Server): Promise<void>;
-  /** A console error the state causes on purpose. */
-  expectedProblem?: RegExp;
-}
-
-const ENGLISH_STATES: PageState[] = [
-  {
-    name: 'home-guest',
-    async reach(page, server) {
-      await page.goto(server.origin);
-      await expectText(page.getByRole('heading', { level: 1 }), 'Welcome to Medicine', 'heading');
-    },
-  },
-  {
-    name: 'home-user',
-    async reach(page, server) {
-      await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', 'en');
-      await expectText(page.locator('#status'), 'You are registered. Welcome!', 'status');
-    },
-  },
-  {
-    name: 'home-unreachable',
-    async reach(page, server) {
-      await page.route('**/api/1.0/users', (route) => route.abort('connectionrefused'));
-      await page.goto(server.origin);
-      await expectText(
-        page.locator('#failed-text'),
-        'Cannot reach the server. Check your connection and try again',
-        'message',
-      );
-    },
-  },
-  {
-    name: 'register',
-    async reach(page, server) {
-      await openRegisterPage(page, server);
-      await captchaShown(page);
-    },
-  },
-  {
-    name: 'register-empty-submit',
-    async reach(page, server) {
-      await openRegisterPage(page, server);
-      await page.getByRole('button', { name: 'Register', exact: true }).click();
-      await expectError(page, 'Confirm password', 'Enter the password again');
-      await captchaShown(page);
-    },
-  },
-  {
-    name: 'register-wrong-captcha',
-    async reach(page, server) {
-      const captcha = await openRegisterPage(page, server);
-      await requestSmsCode(page, newPhone(), wrongAnswer(captcha.text), 'en');
-      await expectError(
-        page,
-        'Image code',
-        'The image code was wrong. Here is a new one: enter its characters',
-      );
-      await captchaShown(page);
-    },
-  },
-  {
-    name: 'register-code-sent',
-    async reach(page, server) {
-      const captcha = await openRegisterPage(page, server);
-      await requestSmsCode(page, newPhone(), captcha.text, 'en');
-      await expectText(page.locator('#sms-status'), /^A code was sent to /, 'SMS status');
-      await expectText(page.locator('#send-sms'), /^Resend in \d+ s$/, 'countdown');
-      await captchaShown(page);
-    },
-  },
-  {
-    name: 'login',
-    async reach(page, server) {
-      await page.goto(`${server.origin}/login`);
-      await page.getByLabel('Mobile number').waitFor();
-    },
-  },
-  {
-    name: 'login-wrong-password',
-    async reach(page, server) {
-      await page.goto(`${server.origin}/login`);
-      await page.getByLabel('Mobile number').fill(newPhone());
-      await page.getByLabel('Password').fill('not the password');
-      await page.getByRole('button', { name: 'Log in', exact: true }).click();
-      await expectText(page.getByRole('alert'), 'Wrong mobile number or password', 'form message');
-    },
-  },
-  {
-    name: 'not-found',
-    expectedProblem: /status of 404/,
-    async reach(page, server) {
-      const response = await page.goto(`${server.origin}/no-such-page`);
-      assert.equal(response?.status(), 404);
-      await expectText(page.getByRole('heading', { level: 1 }), 'Page not found', 'heading');
-    },
-  },
-];
-
-describe('in English, every page and state: axe-core, no Chinese left, screenshots, 320 px', () => {
-  let server: Server;
-  let browser: Browser;
-  before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  for (const state of ENGLISH_STATES) {
-    for (const [size, viewport] of [
-      ['375', PHONE_VIEWPORT],
-      ['1280', DESKTOP_VIEWPORT],
-    ] as const) {
-      it(`${state.name} in English at ${size} px has no axe violations (screenshot ${state.name}-en-${size}.png)`, async () => {
-        const tab = await openTab(browser, viewport, { locale: 'en-US' });
-        await state.reach(tab.page, server);
-        await screenshot(tab.page, `${state.name}-en-${size}`);
-        assert.equal(await pageLanguage(tab.page), 'en');
-        assert.deepEqual(await chineseLeft(tab.page), [], 'no Chinese left');
-        await assertAccessible(tab.page, `${state.name} in English at ${size} px`);
-        const unexpected = withoutNetworkErrors(tab.problems).filter((p) => !state.expectedProblem?.test(p));
-        assert.deepEqual(unexpected, []);
-        await tab.close();
-      });
-    }
-  }
-
-  for (const name of [
-    'home-guest',
-    'register-code-sent',
-    'register-wrong-captcha',
-    'home-user',
-    'login-wrong-password',
-    'not-found',
-  ]) {
-    it(`${name} in English fits 320 px: no sideways scrolling, no text spilling out of a button`, async () => {
-      const tab = await openTab(browser, { width: 320, height: 640 }, { locale: 'en-US' });
-      const state = ENGLISH_STATES.find((s) => s.name === name);
-      assert.ok(state);
-      await state.reach(tab.page, server);
-      const width = await tab.page.evaluate('document.documentElement.scrollWidth');
-      assert.ok(Number(width) <= 320, `${name} is ${String(width)} px wide at a 320 px viewport`);
-      const spilling = await tab.page.evaluate(`[...document.querySelectorAll('button, .button, label, h1')]
-        .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
-        .map((el) => el.textContent.trim())`);
-      assert.deepEqual(spilling, [], 'text wider than its box');
-      const headerLines = await tab.page.evaluate(`(() => {
-        const brand = document.querySelector('.brand').getBoundingClientRect();
-        const languages = document.querySelector('.language-switch').getBoundingClientRect();
-        return languages.top < brand.bottom ? 1 : 2;
-      })()`);
-      assert.equal(headerLines, 1, 'the site name and the language switch share one line');
-      await screenshot(tab.page, `${name}-en-320`);
-      await tab.close();
-    });
-  }
 });

@@ -1,46 +1,34 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { captchaShown, EN, getCode, ZH } from './flows.js';
+import { before, describe, it } from 'node:test';
+import { captchaShown, getCode } from './flows.js';
 import {
-  buildPagesIfStale,
+  browserSuite,
   captchaDrawnBy,
   expectError,
   expectText,
   focusedLabel,
-  launchBrowser,
   newPhone,
-  openTab,
   registerThroughPage,
-  startServer,
-  type Server,
+  WORDS,
 } from './support.js';
 
 const PASSWORD = 'correct horse';
 const NEW_PASSWORD = 'battery staple';
 
 describe('logging in with an SMS code, and a forgotten password', () => {
-  let server: Server;
-  let browser: Browser;
+  const suite = browserSuite();
   let phone: string;
   before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
     phone = newPhone();
-    const tab = await openTab(browser);
-    await registerThroughPage(tab.page, server, phone, PASSWORD);
+    const tab = await suite.openTab();
+    await registerThroughPage(tab.page, suite.server, phone, PASSWORD);
     await tab.close();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('switches to the SMS code with the keyboard, keeps the phone typed, gets a code and logs in', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('手机号').fill(phone);
     const captcha = await captchaDrawnBy(page, async () => {
       await page.getByRole('button', { name: '短信验证码登录' }).focus();
@@ -49,11 +37,11 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     assert.equal(await focusedLabel(page), '图片验证码', 'the keyboard goes to the captcha');
     assert.equal(await page.getByLabel('手机号').inputValue(), phone, 'the phone stays');
     assert.equal(await page.getByLabel('密码', { exact: true }).isVisible(), false);
-    const code = await getCode(page, server, phone, captcha, ZH);
+    const code = await getCode(page, suite.server, phone, captcha, WORDS['zh-CN']);
     await expectText(page.locator('#send-sms'), /^\d+ 秒后重新获取$/, 'the 60 s countdown');
     await page.getByLabel('短信验证码').fill(code);
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '登录', exact: true }).click(),
     ]);
     await expectText(page.locator('#status'), '登录成功', 'status');
@@ -65,9 +53,9 @@ describe('logging in with an SMS code, and a forgotten password', () => {
   });
 
   it('an unregistered phone is told under the phone field, with a link to register', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     const captcha = await captchaDrawnBy(page, () =>
       page.getByRole('button', { name: '短信验证码登录' }).click(),
     );
@@ -88,26 +76,26 @@ describe('logging in with an SMS code, and a forgotten password', () => {
   });
 
   it('forgot password, in English: reset by SMS code, told so on the login page, then in with the new one', async () => {
-    const tab = await openTab(browser, undefined, { locale: 'en-US' });
+    const tab = await suite.openTab(undefined, { locale: 'en-US' });
     const { page } = tab;
-    const other = await openTab(browser);
-    await other.page.goto(`${server.origin}/login`);
+    const other = await suite.openTab();
+    await other.page.goto(`${suite.server.origin}/login`);
     await other.page.getByLabel('手机号').fill(phone);
     await other.page.getByLabel('密码').fill(PASSWORD);
     await Promise.all([
-      other.page.waitForURL(`${server.origin}/`),
+      other.page.waitForURL(`${suite.server.origin}/`),
       other.page.getByRole('button', { name: '登录', exact: true }).click(),
     ]);
 
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     const captcha = await captchaDrawnBy(page, () =>
       Promise.all([
-        page.waitForURL(`${server.origin}/reset`),
+        page.waitForURL(`${suite.server.origin}/reset`),
         page.getByRole('link', { name: 'Forgot password?' }).click(),
       ]),
     );
     await expectText(page.getByRole('heading', { level: 1 }), 'Reset your password', 'heading');
-    const code = await getCode(page, server, phone, captcha, EN);
+    const code = await getCode(page, suite.server, phone, captcha, WORDS.en);
     await page.getByLabel('SMS code').fill(code);
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill('something else');
@@ -115,7 +103,7 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     await expectError(page, 'Confirm new password', 'The two passwords are not the same');
     await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await Promise.all([
-      page.waitForURL(`${server.origin}/login`),
+      page.waitForURL(`${suite.server.origin}/login`),
       page.getByRole('button', { name: 'Reset password' }).click(),
     ]);
     await expectText(page.locator('#status'), 'Your password was reset. Log in with the new one', 'status');
@@ -126,12 +114,12 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     await expectText(page.getByRole('alert'), 'Wrong mobile number or password', 'the old password is gone');
     await page.getByLabel('Password').fill(NEW_PASSWORD);
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: 'Log in', exact: true }).click(),
     ]);
     await expectText(page.getByRole('heading', { level: 1 }), `Hello, ${phone}`, 'greeting');
 
-    // The reset ended the session of the other browser.
+    // The reset ended the session of the other suite.browser.
     await other.page.reload();
     await expectText(
       other.page.getByRole('heading', { level: 1 }),

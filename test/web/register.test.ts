@@ -1,48 +1,33 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import {
-  buildPagesIfStale,
+  browserSuite,
   captchaDrawnBy,
   errorOf,
   expectError,
   expectText,
   focusedLabel,
-  launchBrowser,
   newPhone,
   openRegisterPage,
-  openTab,
   registerThroughPage,
   requestSmsCode,
   smsCodeSentTo,
-  startServer,
   withoutNetworkErrors,
   wrongAnswer,
-  type Server,
 } from './support.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PASSWORD = 'correct horse';
 
 describe('the register page', () => {
-  let server: Server;
-  let browser: Browser;
-  before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('registers a doctor as a person does and lands on the home page, logged in', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
 
-    const first = await openRegisterPage(page, server);
+    const first = await openRegisterPage(page, suite.server);
     assert.match(first.uuid, UUID_V4, 'the captcha is named by a random UUID');
     assert.equal(first.lastUuid, null, 'the first captcha has no predecessor');
 
@@ -58,11 +43,11 @@ describe('the register page', () => {
     assert.equal(await page.getByLabel('图片验证码', { exact: true }).inputValue(), '');
     assert.equal(await focusedLabel(page), '短信验证码', 'the keyboard is on the SMS code field');
 
-    await page.getByLabel('短信验证码').fill(await smsCodeSentTo(server, phone));
+    await page.getByLabel('短信验证码').fill(await smsCodeSentTo(suite.server, phone));
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '注册', exact: true }).click(),
     ]);
 
@@ -76,9 +61,9 @@ describe('the register page', () => {
   });
 
   it('an empty form is not sent: each field says what is missing and the keyboard goes to the first', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await openRegisterPage(page, server);
+    await openRegisterPage(page, suite.server);
     let registerCalls = 0;
     page.on('request', (request) => {
       if (request.url().endsWith('/api/1.0/register')) registerCalls += 1;
@@ -115,10 +100,10 @@ describe('the register page', () => {
   });
 
   it('a wrong captcha is said under the captcha field, a new one is drawn, and the phone stays', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
-    const first = await openRegisterPage(page, server);
+    const first = await openRegisterPage(page, suite.server);
 
     const second = await requestSmsCode(page, phone, wrongAnswer(first.text));
 
@@ -141,10 +126,10 @@ describe('the register page', () => {
   });
 
   it('an expired captcha (more than 5 minutes on the page) is replaced and said so', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    const first = await openRegisterPage(page, server);
-    server.clock.advance(301_000);
+    const first = await openRegisterPage(page, suite.server);
+    suite.server.clock.advance(301_000);
 
     const second = await requestSmsCode(page, newPhone(), first.text);
 
@@ -155,9 +140,9 @@ describe('the register page', () => {
   });
 
   it('clicking the captcha picture, or pressing Enter on it, draws a new one and drops the old', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    const first = await openRegisterPage(page, server);
+    const first = await openRegisterPage(page, suite.server);
     const picture = page.getByRole('button', { name: '图片验证码，点击换一张' });
 
     const second = await captchaDrawnBy(page, () => picture.click());
@@ -172,9 +157,9 @@ describe('the register page', () => {
   });
 
   it('a captcha picture that does not arrive is said under the captcha field; clicking it again fetches one', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await openRegisterPage(page, server);
+    await openRegisterPage(page, suite.server);
     const picture = page.getByRole('button', { name: '图片验证码，点击换一张' });
     await page.route('**/api/1.0/imageCode*', (route) => route.abort('connectionrefused'));
     await picture.click();
@@ -188,12 +173,12 @@ describe('the register page', () => {
   });
 
   it('without crypto.randomUUID (a page on plain HTTP) the captcha id is still a random UUID', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     await page.addInitScript({
       content: "Object.defineProperty(Crypto.prototype, 'randomUUID', { value: undefined });",
     });
-    const first = await openRegisterPage(page, server);
+    const first = await openRegisterPage(page, suite.server);
     assert.match(first.uuid, UUID_V4);
     const second = await requestSmsCode(page, newPhone(), first.text);
     assert.match(second.uuid, UUID_V4);
@@ -204,13 +189,13 @@ describe('the register page', () => {
   });
 
   it('a wrong SMS code is said under its field; the passwords stay, and the right code then registers', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
-    const captcha = await openRegisterPage(page, server);
+    const captcha = await openRegisterPage(page, suite.server);
     await requestSmsCode(page, phone, captcha.text);
     await expectText(page.locator('#sms-status'), `验证码已发送到 ${phone}，请查收`, 'SMS status');
-    const code = await smsCodeSentTo(server, phone);
+    const code = await smsCodeSentTo(suite.server, phone);
     const wrong = code === '000000' ? '111111' : '000000';
 
     await page.getByLabel('短信验证码').fill(wrong);
@@ -220,7 +205,7 @@ describe('the register page', () => {
 
     await expectError(page, '短信验证码', '短信验证码不正确，请检查后重新输入');
     assert.equal(await focusedLabel(page), '短信验证码');
-    assert.equal(page.url(), `${server.origin}/register`);
+    assert.equal(page.url(), `${suite.server.origin}/register`);
     assert.equal(await page.getByLabel('密码', { exact: true }).inputValue(), PASSWORD);
     assert.equal(await page.getByLabel('确认密码').inputValue(), PASSWORD);
     assert.equal(await page.getByLabel('手机号').inputValue(), phone);
@@ -228,7 +213,7 @@ describe('the register page', () => {
 
     await page.getByLabel('短信验证码').fill(code);
     await Promise.all([
-      page.waitForURL(`${server.origin}/`),
+      page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '注册', exact: true }).click(),
     ]);
     await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'greeting');
@@ -237,11 +222,11 @@ describe('the register page', () => {
   });
 
   it('"获取验证码" counts down 60 seconds, then honours the Retry-After of a too-early resend', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     await page.clock.install();
     const phone = newPhone();
-    const captcha = await openRegisterPage(page, server);
+    const captcha = await openRegisterPage(page, suite.server);
     await page.clock.pauseAt(Date.now() + 1000);
     const sendButton = page.locator('#send-sms');
 
@@ -269,10 +254,10 @@ describe('the register page', () => {
   });
 
   it('correcting the phone number ends the countdown at once', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
-    const captcha = await openRegisterPage(page, server);
+    const captcha = await openRegisterPage(page, suite.server);
     await requestSmsCode(page, phone, captcha.text);
     const sendButton = page.locator('#send-sms');
     await expectText(sendButton, /^\d+ 秒后重新获取$/, 'countdown');
@@ -287,17 +272,17 @@ describe('the register page', () => {
 
   it('a phone that is already registered is said under the phone field, with a way to log in', async () => {
     const phone = newPhone();
-    const first = await openTab(browser);
-    await registerThroughPage(first.page, server, phone, PASSWORD);
+    const first = await suite.openTab();
+    await registerThroughPage(first.page, suite.server, phone, PASSWORD);
     await first.close();
 
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    const captcha = await openRegisterPage(page, server);
+    const captcha = await openRegisterPage(page, suite.server);
     await requestSmsCode(page, phone, captcha.text);
     await expectError(page, '手机号', '这个手机号已经注册过了。去登录');
     await Promise.all([
-      page.waitForURL(`${server.origin}/login`),
+      page.waitForURL(`${suite.server.origin}/login`),
       page.getByRole('link', { name: '去登录' }).click(),
     ]);
     assert.deepEqual(tab.problems, []);
@@ -305,10 +290,10 @@ describe('the register page', () => {
   });
 
   it('when the API cannot be reached, the page says so where the person acted, and keeps the form', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const phone = newPhone();
-    const captcha = await openRegisterPage(page, server);
+    const captcha = await openRegisterPage(page, suite.server);
     await page.route('**/api/1.0/smsCode', (route) => route.abort('connectionrefused'));
     await page.getByLabel('手机号').fill(phone);
     await page.getByLabel('图片验证码', { exact: true }).fill(captcha.text);

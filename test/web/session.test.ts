@@ -1,47 +1,35 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { before, describe, it } from 'node:test';
 import { currentUser } from '../../web/src/api.js';
 import {
-  buildPagesIfStale,
+  browserSuite,
   errorOf,
   expectError,
   expectText,
   focusedLabel,
-  launchBrowser,
   newPhone,
-  openTab,
   registerThroughPage,
   startServer,
   withoutNetworkErrors,
-  type Server,
 } from './support.js';
 
 const PASSWORD = 'correct horse';
 
 describe('the home and login pages', () => {
-  let server: Server;
-  let browser: Browser;
+  const suite = browserSuite();
   /** Registered once through the pages, logged out again. */
   let phone: string;
   before(async () => {
-    buildPagesIfStale();
-    server = await startServer();
-    browser = await launchBrowser();
     phone = newPhone();
-    const tab = await openTab(browser);
-    await registerThroughPage(tab.page, server, phone, PASSWORD);
+    const tab = await suite.openTab();
+    await registerThroughPage(tab.page, suite.server, phone, PASSWORD);
     await tab.close();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('a person who is not logged in is offered to log in or register', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(server.origin);
+    await page.goto(suite.server.origin);
     await expectText(page.getByRole('heading', { level: 1 }), '欢迎使用 Medicine', 'heading');
     assert.equal(await page.getByRole('link', { name: '登录', exact: true }).getAttribute('href'), '/login');
     assert.equal(await page.getByRole('link', { name: '注册新账号' }).getAttribute('href'), '/register');
@@ -51,9 +39,9 @@ describe('the home and login pages', () => {
   });
 
   it('logging out shows the logged-out home page, and the session is gone for good', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient');
+    await registerThroughPage(page, suite.server, newPhone(), PASSWORD, 'patient');
     await expectText(page.locator('#user-type'), '患者', 'account type');
     const cookie = (await page.context().cookies()).find((c) => c.name === 'session');
     assert.ok(cookie, 'registering logged the person in');
@@ -64,7 +52,7 @@ describe('the home and login pages', () => {
     await expectText(page.getByRole('heading', { level: 1 }), '欢迎使用 Medicine', 'heading');
     assert.equal(await focusedLabel(page), '欢迎使用 Medicine', 'the keyboard is on the new heading');
     const old = await currentUser({
-      baseUrl: server.apiBase,
+      baseUrl: suite.server.apiBase,
       headers: { cookie: `session=${cookie.value}` },
     });
     assert.equal(old.kind === 'refused' && old.code, '4101', 'the old session cookie is worthless');
@@ -75,9 +63,9 @@ describe('the home and login pages', () => {
   });
 
   it('logs in with the keyboard alone: Tab to the fields, type, Enter', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.keyboard.press('Tab'); // the site name, a link home
     await page.keyboard.press('Tab'); // the language switch: 中文
     await page.keyboard.press('Tab'); // English
@@ -87,7 +75,7 @@ describe('the home and login pages', () => {
     await page.keyboard.press('Tab');
     assert.equal(await focusedLabel(page), '密码');
     await page.keyboard.type(PASSWORD);
-    await Promise.all([page.waitForURL(`${server.origin}/`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(`${suite.server.origin}/`), page.keyboard.press('Enter')]);
 
     await expectText(page.locator('#status'), '登录成功', 'status');
     await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'greeting');
@@ -99,9 +87,9 @@ describe('the home and login pages', () => {
   });
 
   it('a malformed phone number is said under the phone field before anything is sent', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('手机号').fill('1380013800');
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await expectError(page, '手机号', '请输入正确的 11 位手机号码');
@@ -112,14 +100,14 @@ describe('the home and login pages', () => {
   });
 
   it('a wrong password is said beside the button, keeps what was typed, and a lockout says how long', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     const victim = newPhone();
-    const registering = await openTab(browser);
-    await registerThroughPage(registering.page, server, victim, PASSWORD);
+    const registering = await suite.openTab();
+    await registerThroughPage(registering.page, suite.server, victim, PASSWORD);
     await registering.close();
 
-    await page.goto(`${server.origin}/login`);
+    await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('手机号').fill(victim);
     await page.getByLabel('密码').fill('wrong password');
     const submit = page.getByRole('button', { name: '登录', exact: true });
@@ -127,7 +115,7 @@ describe('the home and login pages', () => {
     await expectText(page.getByRole('alert'), '手机号或密码不正确', 'form message');
     assert.equal(await page.getByLabel('手机号').inputValue(), victim);
     assert.equal(await page.getByLabel('密码').inputValue(), 'wrong password');
-    assert.equal(page.url(), `${server.origin}/login`);
+    assert.equal(page.url(), `${suite.server.origin}/login`);
 
     // Four more failures lock the phone for 10 minutes (contract §2); the fifth reply is still LOGINERR.
     for (let i = 0; i < 4; i++) {
@@ -146,17 +134,17 @@ describe('the home and login pages', () => {
   });
 
   it('when the API cannot be reached, home and logout say so and offer to try again', async () => {
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     await page.route('**/api/1.0/users', (route) => route.abort('connectionrefused'));
-    await page.goto(server.origin);
+    await page.goto(suite.server.origin);
     await expectText(page.getByRole('heading', { level: 1 }), '暂时无法显示你的账号', 'heading');
     await expectText(page.locator('#failed-text'), '无法连接服务器，请检查网络后重试', 'message');
     await page.unroute('**/api/1.0/users');
     await page.getByRole('button', { name: '重试' }).click();
     await expectText(page.getByRole('heading', { level: 1 }), '欢迎使用 Medicine', 'heading after retry');
 
-    await registerThroughPage(page, server, newPhone(), PASSWORD);
+    await registerThroughPage(page, suite.server, newPhone(), PASSWORD);
     await page.route('**/api/1.0/sessions', (route) => route.abort('connectionrefused'));
     await page.getByRole('button', { name: '退出登录' }).click();
     await expectText(
@@ -172,7 +160,7 @@ describe('the home and login pages', () => {
 
   it('when the server has stopped, logging in says the server cannot be reached', async () => {
     const doomed = await startServer();
-    const tab = await openTab(browser);
+    const tab = await suite.openTab();
     const { page } = tab;
     await page.goto(`${doomed.origin}/login`);
     // Stopped now, not after the browser's keep-alive connection times out.

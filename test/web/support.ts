@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AxeResults } from 'axe-core';
@@ -87,6 +88,46 @@ export async function openTab(
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return { page, problems, close: () => context.close() };
+}
+
+/** The server and the browser one browser test file runs against. */
+export interface BrowserSuite {
+  readonly server: Server;
+  readonly browser: Browser;
+  /** A fresh tab in the suite's browser (see openTab). */
+  openTab(viewport?: { width: number; height: number }, options?: { locale?: string }): Promise<Tab>;
+}
+
+/**
+ * The set-up every browser test file shares, called inside its describe(): before the
+ * first test it builds the pages if they are stale, starts the real server (`env` added
+ * to the test configuration) and the browser; after the last it closes both.
+ */
+export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    buildPagesIfStale();
+    server = await startServer(env);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the suite's ${what} is used before its before() hook ran`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, 'server');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    openTab: (viewport, options) => openTab(started(browser, 'browser'), viewport, options),
+  };
 }
 
 /** The next captcha image the page loads: its text (test-hook header) and the ids it was asked with. */

@@ -41,6 +41,30 @@ export class FormMessages<Field extends string> {
     });
   }
 
+  /**
+   * Shows each local complaint under its field and focuses the first; true when there
+   * were none. Each check is a function, of the values as they were, to word its
+   * complaint again in another language.
+   */
+  check(checks: readonly (readonly [Field, () => string | null])[]): boolean {
+    const problems = checks.filter(([, complaint]) => complaint() !== null);
+    for (const [field, complaint] of problems) this.show(() => ({ field, text: complaint() ?? '' }));
+    const first = problems[0];
+    if (first !== undefined) this.focus(first[0]);
+    return first === undefined;
+  }
+
+  /**
+   * Shows why the server refused, and puts the keyboard on the field concerned, or on
+   * `otherwise` (the button pressed) for a refusal of the whole form.
+   */
+  showRefusal(notice: () => Notice<Field>, otherwise: HTMLElement): void {
+    this.show(notice);
+    const { field } = notice();
+    if (field !== 'form') this.focus(field);
+    else otherwise.focus();
+  }
+
   /** Shows the notice `notice()` words now, and words again after each change of language. */
   show(notice: () => Notice<Field>): void {
     const now = notice();

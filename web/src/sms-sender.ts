@@ -14,9 +14,9 @@ const RESEND_SECONDS = 60;
 
 /**
  * The captcha and the "获取验证码" button of a form that asks for an SMS code sent for
- * `purpose` (login, reset): the same markup ids as the register page (#phone, #captcha,
- * #captcha-image, #captcha-refresh, #phone_code, #send-sms, #sms-status), the same
- * one-captcha-one-try rule and the same 60-second countdown.
+ * `purpose` (register, login, reset): the markup of web/partials/phone-code-fields.html
+ * (#phone, #captcha, #captcha-image, #captcha-refresh, #altcha, #phone_code, #send-sms,
+ * #sms-status), one captcha one try, and the 60-second countdown.
  */
 export class SmsCodeSender<Field extends string> {
   private captchaId = '';
@@ -68,17 +68,11 @@ export class SmsCodeSender<Field extends string> {
     const typedCaptcha = this.captcha.value;
     // The ALTCHA check, when ticked, stands in for the image captcha (issue 12).
     const proof = this.altcha.solved();
-    const checks: [Field, () => string | null][] = [
+    const ready = messages.check([
       ['phone' as Field, () => checkPhone(typedPhone)],
       ['captcha' as Field, () => (proof === null ? checkCaptcha(typedCaptcha) : null)],
-    ];
-    const problems = checks.filter(([, check]) => check() !== null);
-    for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
-    const first = problems[0];
-    if (first !== undefined) {
-      messages.focus(first[0]);
-      return;
-    }
+    ]);
+    if (!ready) return;
 
     const number = cleanPhone(typedPhone);
     const done = markBusy(this.sendButton, () => text().sendingCode);

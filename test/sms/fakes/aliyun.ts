@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { FakeProvider, ProviderCase } from './provider-case.js';
-import { FakeHttpServer, json, text, type Reply, type SeenRequest } from './server.js';
+import { header, json, startFakeProvider, text, type Reply } from './server.js';
 
 export const ALIYUN = {
   accessKeyId: 'LTAI5tTestAccessKeyId',
@@ -25,11 +25,6 @@ function queryPairs(search: string): [string, string][] {
     });
 }
 
-function header(req: SeenRequest, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
-
 const refusal = (status: number, code: string, message: string): Reply =>
   json(status, { Code: code, Message: message, RequestId: randomUUID() });
 
@@ -40,17 +35,7 @@ const refusal = (status: number, code: string, message: string): Reply =>
  */
 export async function startFakeAliyun(): Promise<FakeProvider> {
   const nonces = new Set<string>();
-  const fake = {
-    behaviour: 'accept' as FakeProvider['behaviour'],
-    received: [] as FakeProvider['received'],
-    problems: [] as string[],
-  };
-  const turnAway = (reason: string, reply: Reply): Reply => {
-    fake.problems.push(reason);
-    return reply;
-  };
-
-  const server = await FakeHttpServer.start((req) => {
+  return startFakeProvider((req, turnAway) => {
     if (req.method !== 'POST' || req.url.pathname !== '/') {
       return turnAway('not POST /', refusal(404, 'InvalidAction.NotFound', 'Specified api is not found'));
     }
@@ -134,36 +119,29 @@ export async function startFakeAliyun(): Promise<FakeProvider> {
     if (typeof code !== 'string' || !/^\d{6}$/.test(code)) {
       return turnAway('TemplateParam', refusal(200, 'isv.TEMPLATE_MISSING_PARAMETERS', '模板缺少变量'));
     }
-    fake.received.push({ phone: query.PhoneNumbers ?? '', code });
-
-    switch (fake.behaviour) {
-      case 'accept':
-        return json(200, {
+    return {
+      message: { phone: query.PhoneNumbers ?? '', code },
+      answers: {
+        accept: json(200, {
           Code: 'OK',
           Message: 'OK',
           BizId: '900619746936498440^0',
           RequestId: randomUUID(),
-        });
-      case 'refuse':
-        return refusal(
+        }),
+        refuse: refusal(
           200,
           'isv.BUSINESS_LIMIT_CONTROL',
           `触发分钟级流控Permits:1 (TemplateParam ${query.TemplateParam})`,
-        );
-      case 'http500':
-        return refusal(
+        ),
+        http500: refusal(
           503,
           'ServiceUnavailable',
           'The request has failed due to a temporary failure of the server.',
-        );
-      case 'malformed':
-        return text(200, '<html><body>502 Bad Gateway</body></html>');
-      case 'hang':
-        return 'hang';
-    }
+        ),
+        malformed: text(200, '<html><body>502 Bad Gateway</body></html>'),
+      },
+    };
   });
-
-  return Object.assign(fake, { origin: server.origin, close: () => server.close() });
 }
 
 export const aliyunCase: ProviderCase = {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FakeProvider } from './provider-case.js';
 
 /** One request as the fake provider received it: raw body included, so signatures can be recomputed. */
 export interface SeenRequest {
@@ -72,4 +73,45 @@ export async function closedPortOrigin(): Promise<string> {
   const origin = fake.origin;
   await fake.close();
   return origin;
+}
+
+/** A request header as one string ('' when absent). */
+export function header(req: SeenRequest, name: string): string {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : (value ?? '');
+}
+
+/** A message that passed a fake provider's checks, and the answer to it for each behaviour but 'hang'. */
+export interface Taken {
+  message: FakeProvider['received'][number];
+  answers: { accept: Reply; refuse: Reply; malformed: Reply; http500?: Reply };
+}
+
+/**
+ * A provider played by a FakeHttpServer. `check` plays the provider's checks on a request:
+ * it returns the refusal, having said why through `turnAway`, or the message it takes with
+ * the answers to give. The scaffold keeps the reasons (`problems`) and the messages
+ * (`received`), answers as `behaviour` says (a plain 500 unless the provider has its own),
+ * and closes the server.
+ */
+export async function startFakeProvider(
+  check: (req: SeenRequest, turnAway: (reason: string, reply: Reply) => Reply) => Reply | Taken,
+): Promise<FakeProvider> {
+  const fake = {
+    behaviour: 'accept' as Behaviour,
+    received: [] as FakeProvider['received'],
+    problems: [] as string[],
+  };
+  const turnAway = (reason: string, reply: Reply): Reply => {
+    fake.problems.push(reason);
+    return reply;
+  };
+  const server = await FakeHttpServer.start((req) => {
+    const checked = check(req, turnAway);
+    if (!('message' in checked)) return checked;
+    fake.received.push(checked.message);
+    if (fake.behaviour === 'hang') return 'hang';
+    return checked.answers[fake.behaviour] ?? text(500, 'Internal Server Error');
+  });
+  return Object.assign(fake, { origin: server.origin, close: () => server.close() });
 }

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { FakeProvider, ProviderCase } from './provider-case.js';
-import { FakeHttpServer, json, text, type Reply, type SeenRequest } from './server.js';
+import { header, json, startFakeProvider, text, type Reply } from './server.js';
 
 export const TENCENT = {
   secretId: 'AKIDtestSecretId0123456789',
@@ -13,11 +13,6 @@ export const TENCENT = {
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-
-function header(req: SeenRequest, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
 
 const apiError = (code: string, message: string): Reply =>
   json(200, { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } });
@@ -40,17 +35,7 @@ const status = (phone: string, code: string, message: string) => ({
  * "127" here, because the SDK derives it from the endpoint.
  */
 export async function startFakeTencent(): Promise<FakeProvider> {
-  const fake = {
-    behaviour: 'accept' as FakeProvider['behaviour'],
-    received: [] as FakeProvider['received'],
-    problems: [] as string[],
-  };
-  const turnAway = (reason: string, reply: Reply): Reply => {
-    fake.problems.push(reason);
-    return reply;
-  };
-
-  const server = await FakeHttpServer.start((req) => {
+  return startFakeProvider((req, turnAway) => {
     if (req.method !== 'POST' || req.url.pathname !== '/') {
       return turnAway('not POST /', apiError('UnsupportedOperation', 'POST / only'));
     }
@@ -137,15 +122,13 @@ export async function startFakeTencent(): Promise<FakeProvider> {
       );
     }
     const phone = String(phones[0]);
-    fake.received.push({ phone, code: String(params[0]), ttlMinutes: String(params[1]) });
-
-    switch (fake.behaviour) {
-      case 'accept':
-        return json(200, {
+    return {
+      message: { phone, code: String(params[0]), ttlMinutes: String(params[1]) },
+      answers: {
+        accept: json(200, {
           Response: { SendStatusSet: [status(phone, 'Ok', 'send success')], RequestId: randomUUID() },
-        });
-      case 'refuse':
-        return json(200, {
+        }),
+        refuse: json(200, {
           Response: {
             SendStatusSet: [
               status(
@@ -156,17 +139,11 @@ export async function startFakeTencent(): Promise<FakeProvider> {
             ],
             RequestId: randomUUID(),
           },
-        });
-      case 'http500':
-        return text(500, 'Internal Server Error');
-      case 'malformed':
-        return text(200, '<html>gateway</html>');
-      case 'hang':
-        return 'hang';
-    }
+        }),
+        malformed: text(200, '<html>gateway</html>'),
+      },
+    };
   });
-
-  return Object.assign(fake, { origin: server.origin, close: () => server.close() });
 }
 
 export const tencentCase: ProviderCase = {

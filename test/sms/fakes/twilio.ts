@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FakeProvider, ProviderCase } from './provider-case.js';
-import { FakeHttpServer, json, text, type Reply, type SeenRequest } from './server.js';
+import { header, json, startFakeProvider, text, type Reply } from './server.js';
 
 export const TWILIO = {
   accountSid: 'AC00000000000000000000000000test',
@@ -8,11 +8,6 @@ export const TWILIO = {
   from: '+15005550006',
   messagingServiceSid: 'MG00000000000000000000000000test',
 };
-
-function header(req: SeenRequest, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
 
 const twilioError = (status: number, code: number, message: string): Reply =>
   json(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
@@ -23,18 +18,8 @@ const twilioError = (status: number, code: number, message: string): Reply =>
  * MessagingServiceSid (one of the test account's), and a Body holding the code.
  */
 export async function startFakeTwilio(): Promise<FakeProvider & { bodies: string[] }> {
-  const fake = {
-    behaviour: 'accept' as FakeProvider['behaviour'],
-    received: [] as FakeProvider['received'],
-    problems: [] as string[],
-    bodies: [] as string[],
-  };
-  const turnAway = (reason: string, reply: Reply): Reply => {
-    fake.problems.push(reason);
-    return reply;
-  };
-
-  const server = await FakeHttpServer.start((req) => {
+  const bodies: string[] = [];
+  const fake = await startFakeProvider((req, turnAway) => {
     const path = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.url.pathname);
     if (req.method !== 'POST' || path === null) return turnAway('path', twilioError(404, 20404, 'Not Found'));
     const basic = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
@@ -66,12 +51,11 @@ export async function startFakeTwilio(): Promise<FakeProvider & { bodies: string
     const body = form.get('Body') ?? '';
     const code = /\d{6}/.exec(body)?.[0];
     if (code === undefined) return turnAway('Body', twilioError(400, 21602, 'Message body is required.'));
-    fake.bodies.push(body);
-    fake.received.push({ phone: to, code });
-
-    switch (fake.behaviour) {
-      case 'accept':
-        return json(201, {
+    bodies.push(body);
+    return {
+      message: { phone: to, code },
+      answers: {
+        accept: json(201, {
           sid: `SM${randomBytes(16).toString('hex')}`,
           account_sid: TWILIO.accountSid,
           to,
@@ -84,19 +68,13 @@ export async function startFakeTwilio(): Promise<FakeProvider & { bodies: string
           num_segments: '1',
           direction: 'outbound-api',
           api_version: '2010-04-01',
-        });
-      case 'refuse':
-        return twilioError(400, 21610, `Attempt to send to unsubscribed recipient ${to}: "${body}"`);
-      case 'http500':
-        return text(500, 'Internal Server Error');
-      case 'malformed':
-        return text(201, 'this is not JSON');
-      case 'hang':
-        return 'hang';
-    }
+        }),
+        refuse: twilioError(400, 21610, `Attempt to send to unsubscribed recipient ${to}: "${body}"`),
+        malformed: text(201, 'this is not JSON'),
+      },
+    };
   });
-
-  return Object.assign(fake, { origin: server.origin, close: () => server.close() });
+  return Object.assign(fake, { bodies });
 }
 
 export const twilioCase: ProviderCase = {

@@ -1,16 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FakeProvider, ProviderCase } from './provider-case.js';
-import { FakeHttpServer, json, text, type Reply, type SeenRequest } from './server.js';
+import { header, json, startFakeProvider, text } from './server.js';
 
 export const WEBHOOK = {
   secret: 'webhook-test-secret-0123456789abcdef',
   path: '/hooks/sms?tenant=medicine',
 };
-
-function header(req: SeenRequest, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
 
 /**
  * The receiving end of the webhook, written as a gateway's developer would from the
@@ -19,18 +14,8 @@ function header(req: SeenRequest, name: string): string {
  */
 export async function startFakeWebhook(): Promise<FakeProvider & { payloads: Record<string, unknown>[] }> {
   const seenSignatures = new Set<string>();
-  const fake = {
-    behaviour: 'accept' as FakeProvider['behaviour'],
-    received: [] as FakeProvider['received'],
-    problems: [] as string[],
-    payloads: [] as Record<string, unknown>[],
-  };
-  const turnAway = (reason: string, reply: Reply): Reply => {
-    fake.problems.push(reason);
-    return reply;
-  };
-
-  const server = await FakeHttpServer.start((req) => {
+  const payloads: Record<string, unknown>[] = [];
+  const fake = await startFakeProvider((req, turnAway) => {
     if (req.method !== 'POST' || `${req.url.pathname}${req.url.search}` !== WEBHOOK.path) {
       return turnAway('path', text(404, 'not found'));
     }
@@ -60,24 +45,17 @@ export async function startFakeWebhook(): Promise<FakeProvider & { payloads: Rec
     ) {
       return turnAway('payload', text(400, 'bad payload'));
     }
-    fake.payloads.push(payload);
-    fake.received.push({ phone, code, ttlMinutes: String(ttl) });
-
-    switch (fake.behaviour) {
-      case 'accept':
-        return json(202, { queued: true });
-      case 'refuse':
-        return json(422, { error: `number ${phone} is blocked; code ${code} not sent` });
-      case 'http500':
-        return text(500, 'Internal Server Error');
-      case 'malformed':
-        return text(200, '}{ not json, yet a 2xx: accepted');
-      case 'hang':
-        return 'hang';
-    }
+    payloads.push(payload);
+    return {
+      message: { phone, code, ttlMinutes: String(ttl) },
+      answers: {
+        accept: json(202, { queued: true }),
+        refuse: json(422, { error: `number ${phone} is blocked; code ${code} not sent` }),
+        malformed: text(200, '}{ not json, yet a 2xx: accepted'),
+      },
+    };
   });
-
-  return Object.assign(fake, { origin: server.origin, close: () => server.close() });
+  return Object.assign(fake, { payloads });
 }
 
 export const webhookCase: ProviderCase = {

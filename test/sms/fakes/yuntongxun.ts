@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FakeProvider, ProviderCase } from './provider-case.js';
-import { FakeHttpServer, json, text, type Reply, type SeenRequest } from './server.js';
+import { header, json, startFakeProvider, text, type Reply } from './server.js';
 
 export const YUNTONGXUN = {
   accountSid: '8aaf0708test0000000000000000001',
@@ -8,11 +8,6 @@ export const YUNTONGXUN = {
   appId: '8aaf0708test0000000000000000002',
   templateId: '1',
 };
-
-function header(req: SeenRequest, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
 
 // The error codes below are the fake's: Ronglian's list is long, these stand for its kinds.
 const failure = (statusCode: string, statusMsg: string): Reply => json(200, { statusCode, statusMsg });
@@ -32,17 +27,7 @@ function parseTimestamp(ts: string): number {
  * 24 hours old, JSON both ways, then the app, template, number and `datas`.
  */
 export async function startFakeYuntongxun(): Promise<FakeProvider> {
-  const fake = {
-    behaviour: 'accept' as FakeProvider['behaviour'],
-    received: [] as FakeProvider['received'],
-    problems: [] as string[],
-  };
-  const turnAway = (reason: string, reply: Reply): Reply => {
-    fake.problems.push(reason);
-    return reply;
-  };
-
-  const server = await FakeHttpServer.start((req) => {
+  return startFakeProvider((req, turnAway) => {
     const path = /^\/2013-12-26\/Accounts\/([^/]+)\/SMS\/TemplateSMS$/.exec(req.url.pathname);
     if (req.method !== 'POST' || path === null) return turnAway('path', text(404, 'Not Found'));
     if (path[1] !== YUNTONGXUN.accountSid) return turnAway('account', failure('111141', '主账户不存在'));
@@ -82,26 +67,18 @@ export async function startFakeYuntongxun(): Promise<FakeProvider> {
     if (!Array.isArray(datas) || datas.length !== 2 || !datas.every((d) => typeof d === 'string')) {
       return turnAway('datas', failure('112319', '模板参数错误'));
     }
-    fake.received.push({ phone: body.to, code: String(datas[0]), ttlMinutes: String(datas[1]) });
-
-    switch (fake.behaviour) {
-      case 'accept':
-        return json(200, {
+    return {
+      message: { phone: body.to, code: String(datas[0]), ttlMinutes: String(datas[1]) },
+      answers: {
+        accept: json(200, {
           statusCode: '000000',
           templateSMS: { dateCreated: timestamp, smsMessageSid: 'ff75e0f84f05445ba08efdd0787ad7d0' },
-        });
-      case 'refuse':
-        return failure('160040', `验证码超出同模板同号码天发送上限 ${body.to}`);
-      case 'http500':
-        return text(500, 'Internal Server Error');
-      case 'malformed':
-        return text(200, '<?xml version="1.0"?><Response>?</Response>');
-      case 'hang':
-        return 'hang';
-    }
+        }),
+        refuse: failure('160040', `验证码超出同模板同号码天发送上限 ${body.to}`),
+        malformed: text(200, '<?xml version="1.0"?><Response>?</Response>'),
+      },
+    };
   });
-
-  return Object.assign(fake, { origin: server.origin, close: () => server.close() });
 }
 
 export const yuntongxunCase: ProviderCase = {

@@ -167,13 +167,7 @@ profileForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   profileMessages.clearAll();
   showText(profileSaved, null);
-  const problems = checkProfile().filter(([, check]) => check() !== null);
-  for (const [field, check] of problems) profileMessages.show(() => ({ field, text: check() ?? '' }));
-  const first = problems[0];
-  if (first !== undefined) {
-    profileMessages.focus(first[0]);
-    return;
-  }
+  if (!profileMessages.check(checkProfile())) return;
   // Each value passed its field's check, a choice among the field's own.
   const changes = Object.fromEntries(
     settableFields().map((field) => [field, typedValue(field)]),
@@ -188,10 +182,7 @@ profileForm.addEventListener('submit', async (event) => {
     return;
   }
   if (endedHere(result)) return;
-  const notice = profileFailure(result);
-  profileMessages.show(() => profileFailure(result));
-  if (notice.field !== 'form') profileMessages.focus(notice.field);
-  else profileSubmit.focus();
+  profileMessages.showRefusal(() => profileFailure(result), profileSubmit);
 });
 
 // —— Password ——
@@ -201,18 +192,12 @@ passwordForm.addEventListener('submit', async (event) => {
   passwordMessages.clearAll();
   showText(passwordSaved, null);
   const typed = { old: oldPassword.value, password: password.value, password2: password2.value };
-  const checks: [PasswordChangeField, () => string | null][] = [
+  const ready = passwordMessages.check([
     ['old_password', () => checkPassword(typed.old)],
     ['password', () => checkNewPassword(typed.password)],
     ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
-  ];
-  const problems = checks.filter(([, check]) => check() !== null);
-  for (const [field, check] of problems) passwordMessages.show(() => ({ field, text: check() ?? '' }));
-  const first = problems[0];
-  if (first !== undefined) {
-    passwordMessages.focus(first[0]);
-    return;
-  }
+  ]);
+  if (!ready) return;
   const done = markBusy(passwordSubmit, () => text().changingPassword);
   const result = await changePassword({
     old_password: typed.old,
@@ -228,10 +213,7 @@ passwordForm.addEventListener('submit', async (event) => {
     return;
   }
   if (endedHere(result)) return;
-  const notice = passwordChangeFailure(result);
-  passwordMessages.show(() => passwordChangeFailure(result));
-  if (notice.field !== 'form') passwordMessages.focus(notice.field);
-  else passwordSubmit.focus();
+  passwordMessages.showRefusal(() => passwordChangeFailure(result), passwordSubmit);
 });
 
 // —— Sessions ——

@@ -48,10 +48,7 @@ for (const button of form.querySelectorAll<HTMLButtonElement>('button[data-actio
       button.focus();
       return;
     }
-    const notice = adminFailure(reply);
-    messages.show(() => adminFailure(reply));
-    if (notice.field !== 'form') messages.focus(notice.field);
-    else button.focus();
+    messages.showRefusal(() => adminFailure(reply), button);
   });
 }
 

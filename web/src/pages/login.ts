@@ -50,14 +50,6 @@ modeButton.addEventListener('click', () => {
   else password.focus();
 });
 
-function checkFields(checks: [Field, () => string | null][]): boolean {
-  const problems = checks.filter(([, check]) => check() !== null);
-  for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
-  const first = problems[0];
-  if (first !== undefined) messages.focus(first[0]);
-  return first === undefined;
-}
-
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   messages.clearAll();
@@ -66,11 +58,11 @@ form.addEventListener('submit', async (event) => {
   const typedCode = smsCode.value;
   const ready =
     mode === 'password'
-      ? checkFields([
+      ? messages.check([
           ['phone', () => checkPhone(typedPhone)],
           ['password', () => checkPassword(typedPassword)],
         ])
-      : checkFields([
+      : messages.check([
           ['phone', () => checkPhone(typedPhone)],
           ['phone_code', () => checkSmsCode(typedCode)],
         ]);
@@ -90,10 +82,7 @@ form.addEventListener('submit', async (event) => {
   }
   done();
   const failure = () => (mode === 'password' ? loginFailure(result) : smsLoginFailure(result));
-  const notice = failure();
-  messages.show(failure);
-  if (notice.field !== 'form') messages.focus(notice.field);
-  else submitButton.focus();
+  messages.showRefusal(failure, submitButton);
 });
 
 const flash = takeFlash();

@@ -37,19 +37,13 @@ form.addEventListener('submit', async (event) => {
     password: password.value,
     password2: password2.value,
   };
-  const checks: [ResetField, () => string | null][] = [
+  const ready = messages.check([
     ['phone', () => checkPhone(typed.phone)],
     ['phone_code', () => checkSmsCode(typed.phone_code)],
     ['password', () => checkNewPassword(typed.password)],
     ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
-  ];
-  const problems = checks.filter(([, check]) => check() !== null);
-  for (const [field, check] of problems) messages.show(() => ({ field, text: check() ?? '' }));
-  const first = problems[0];
-  if (first !== undefined) {
-    messages.focus(first[0]);
-    return;
-  }
+  ]);
+  if (!ready) return;
 
   const done = markBusy(submitButton, () => text().resetting);
   const result = await resetPassword({
@@ -65,10 +59,7 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   done();
-  const notice = resetFailure(result);
-  messages.show(() => resetFailure(result));
-  if (notice.field !== 'form') messages.focus(notice.field);
-  else submitButton.focus();
+  messages.showRefusal(() => resetFailure(result), submitButton);
 });
 
 sender.drawCaptcha();

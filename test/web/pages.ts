@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { captchaDrawnBy, type PageLanguage, type Server } from './support.js';
+import { captchaShown, userIdOf } from './flows.js';
+import {
+  expectError,
+  expectText,
+  newPhone,
+  openRegisterPage,
+  registerThroughPage,
+  requestSmsCode,
+  wrongAnswer,
+} from './support.js';
+
+const PASSWORD = 'correct horse';
+
+/** What a page says at first sight (the home page to a guest): its title and first heading. */
+export interface FirstSight {
+  title: string;
+  heading: string;
+}
+
+export interface PageEntry {
+  /** The source under web/. */
+  file: string;
+  /** An address that shows it. */
+  path: string;
+  /** What a guest sees first, in each language; absent for the pages a guest is sent away from. */
+  guest?: { zh: FirstSight; en: FirstSight };
+}
+
+/** Every page of web/. */
+export const PAGES: readonly PageEntry[] = [
+  {
+    file: 'index.html',
+    path: '/',
+    guest: {
+      zh: { title: 'Medicine 医疗服务', heading: '欢迎使用 Medicine' },
+      en: { title: 'Medicine Health', heading: 'Welcome to Medicine' },
+    },
+  },
+  {
+    file: 'register.html',
+    path: '/register',
+    guest: {
+      zh: { title: '注册 - Medicine 医疗服务', heading: '注册账号' },
+      en: { title: 'Register - Medicine Health', heading: 'Create an account' },
+    },
+  },
+  {
+    file: 'login.html',
+    path: '/login',
+    guest: {
+      zh: { title: '登录 - Medicine 医疗服务', heading: '登录' },
+      en: { title: 'Log in - Medicine Health', heading: 'Log in' },
+    },
+  },
+  {
+    file: '404.html',
+    path: '/no-such-page',
+    guest: {
+      zh: { title: '页面不存在 - Medicine 医疗服务', heading: '页面不存在' },
+      en: { title: 'Page not found - Medicine Health', heading: 'Page not found' },
+    },
+  },
+  {
+    file: 'reset.html',
+    path: '/reset',
+    guest: {
+      zh: { title: '找回密码 - Medicine 医疗服务', heading: '找回密码' },
+      en: { title: 'Reset password - Medicine Health', heading: 'Reset your password' },
+    },
+  },
+  { file: 'account.html', path: '/account' },
+  { file: 'experts.html', path: '/experts' },
+  { file: 'expert.html', path: '/expert' },
+  { file: 'admin.html', path: '/admin' },
+];
+
+/** The pages a guest can see, with what they say first. */
+export const GUEST_PAGES = PAGES.flatMap(({ path, guest }) =>
+  guest === undefined ? [] : [{ path, ...guest }],
+);
+
+/** What the page at `path` says to a guest at first sight. */
+export function guestWords(path: string): { zh: FirstSight; en: FirstSight } {
+  const page = GUEST_PAGES.find((entry) => entry.path === path);
+  assert.ok(page, `${path} is a page a guest sees`);
+  return page;
+}
+
+const pick = (lang: PageLanguage, zh: string, en: string): string => (lang === 'en' ? en : zh);
+
+export interface PageState {
+  name: string;
+  /** Brings a fresh tab, in `lang`, to the state, as a person would. */
+  reach(page: Page, server: Server, lang: PageLanguage): Promise<void>;
+  /** A console error the state causes on purpose. */
+  expectedProblem?: RegExp;
+}
+
+/** Every state of every page worth a look: each is checked by axe, at three widths, in both languages. */
+export const STATES: readonly PageState[] = [
+  {
+    name: 'home-guest',
+    async reach(page, server, lang) {
+      await page.goto(server.origin);
+      await expectText(
+        page.getByRole('heading', { level: 1 }),
+        guestWords('/')[langKey(lang)].heading,
+        'heading',
+      );
+    },
+  },
+  {
+    name: 'home-user',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
+      await expectText(
+        page.locator('#status'),
+        pick(lang, '注册成功，欢迎你！', 'You are registered. Welcome!'),
+        'status',
+      );
+    },
+  },
+  {
+    name: 'home-unreachable',
+    async reach(page, server, lang) {
+      await page.route('**/api/1.0/users', (route) => route.abort('connectionrefused'));
+      await page.goto(server.origin);
+      await expectText(
+        page.locator('#failed-text'),
+        pick(
+          lang,
+          '无法连接服务器，请检查网络后重试',
+          'Cannot reach the server. Check your connection and try again',
+        ),
+        'message',
+      );
+    },
+  },
+  {
+    name: 'register',
+    async reach(page, server) {
+      await openRegisterPage(page, server);
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'register-empty-submit',
+    async reach(page, server, lang) {
+      await openRegisterPage(page, server);
+      await page.getByRole('button', { name: pick(lang, '注册', 'Register'), exact: true }).click();
+      await expectError(
+        page,
+        pick(lang, '确认密码', 'Confirm password'),
+        pick(lang, '请再次输入密码', 'Enter the password again'),
+      );
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'register-wrong-captcha',
+    async reach(page, server, lang) {
+      const captcha = await openRegisterPage(page, server);
+      await requestSmsCode(page, newPhone(), wrongAnswer(captcha.text), lang);
+      await expectError(
+        page,
+        pick(lang, '图片验证码', 'Image code'),
+        pick(
+          lang,
+          '图片验证码不正确，已换一张新的，请重新输入',
+          'The image code was wrong. Here is a new one: enter its characters',
+        ),
+      );
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'register-code-sent',
+    async reach(page, server, lang) {
+      const captcha = await openRegisterPage(page, server);
+      await requestSmsCode(page, newPhone(), captcha.text, lang);
+      await expectText(
+        page.locator('#sms-status'),
+        lang === 'en' ? /^A code was sent to / : /^验证码已发送到/,
+        'SMS status',
+      );
+      await expectText(
+        page.locator('#send-sms'),
+        lang === 'en' ? /^Resend in \d+ s$/ : /^\d+ 秒后重新获取$/,
+        'countdown',
+      );
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'login',
+    async reach(page, server, lang) {
+      await page.goto(`${server.origin}/login`);
+      await page.getByLabel(pick(lang, '手机号', 'Mobile number')).waitFor();
+    },
+  },
+  {
+    name: 'login-wrong-password',
+    async reach(page, server, lang) {
+      await page.goto(`${server.origin}/login`);
+      await page.getByLabel(pick(lang, '手机号', 'Mobile number')).fill(newPhone());
+      await page.getByLabel(pick(lang, '密码', 'Password')).fill('not the password');
+      await page.getByRole('button', { name: pick(lang, '登录', 'Log in'), exact: true }).click();
+      await expectText(
+        page.getByRole('alert'),
+        pick(lang, '手机号或密码不正确', 'Wrong mobile number or password'),
+        'form message',
+      );
+    },
+  },
+  {
+    name: 'login-sms',
+    async reach(page, server, lang) {
+      await page.goto(`${server.origin}/login`);
+      await captchaDrawnBy(page, () =>
+        page.getByRole('button', { name: pick(lang, '短信验证码登录', 'Log in with an SMS code') }).click(),
+      );
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'reset',
+    async reach(page, server) {
+      await captchaDrawnBy(page, () => page.goto(`${server.origin}/reset`));
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'account-doctor',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
+      await page.goto(`${server.origin}/account`);
+      await expectText(page.locator('#expert-status'), pick(lang, '待审核', 'Pending'), 'status');
+      await expectText(page.locator('#audit li').first(), /./, 'audit');
+    },
+  },
+  {
+    name: 'experts',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
+      await server.app.services.admin.moderate(null, await userIdOf(page, server), 'approve');
+      await page.goto(`${server.origin}/experts?count=1`);
+      await expectText(page.locator('#experts li').first(), /./, 'the list');
+    },
+  },
+  {
+    name: 'expert',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
+      const id = await userIdOf(page, server);
+      await server.app.services.admin.moderate(null, id, 'approve');
+      await page.goto(`${server.origin}/expert?id=${id}`);
+      await page.locator('#expert-details').waitFor();
+    },
+  },
+  {
+    name: 'admin',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
+      const id = await userIdOf(page, server);
+      await server.app.services.admin.setRole(id, 'admin');
+      await page.goto(`${server.origin}/admin`);
+      await page.locator('#user_id').fill(String(id));
+      await page.locator('[data-action="enable"]').click();
+      await expectText(page.locator('#admin-result'), /./, 'result');
+    },
+  },
+  {
+    name: 'admin-forbidden',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
+      await page.goto(`${server.origin}/admin`);
+      await expectText(
+        page.locator('#forbidden-title'),
+        pick(lang, '仅限管理员', 'Administrators only'),
+        'h2',
+      );
+    },
+  },
+  {
+    name: 'not-found',
+    expectedProblem: /status of 404/,
+    async reach(page, server, lang) {
+      const response = await page.goto(`${server.origin}/no-such-page`);
+      assert.equal(response?.status(), 404);
+      await expectText(
+        page.getByRole('heading', { level: 1 }),
+        guestWords('/no-such-page')[langKey(lang)].heading,
+        'heading',
+      );
+    },
+  },
+];
+
+function langKey(lang: PageLanguage): 'zh' | 'en' {
+  return lang === 'en' ? 'en' : 'zh';
+}
