@@ -34,7 +34,6 @@ const filing = {
 export default async function legalRoutes(app: FastifyInstance, { services, filings }: RouteOptions) {
   const legalReply = named(app, 'LegalReply', {
     ...retReply,
-    required: ['re_code', 'msg', 'terms', 'privacy', 'agree', 'agree_required', 'filings'],
     properties: {
       ...retReply.properties,
       terms: documentSummary,
@@ -91,7 +90,6 @@ export default async function legalRoutes(app: FastifyInstance, { services, fili
 
   const documentReply = named(app, 'LegalDocumentReply', {
     ...retReply,
-    required: ['re_code', 'msg', 'document'],
     properties: {
       ...retReply.properties,
       document: {
