@@ -1,4 +1,4 @@
-import { imageCodeUrl, register, sendSmsCode, type AccountType } from '../api.js';
+import { imageCodeUrl, legalInfo, register, sendSmsCode, type AccountType } from '../api.js';
 import { AltchaProof } from '../altcha-widget.js';
 import { newCaptchaId } from '../captcha-id.js';
 import { ResendCountdown } from '../countdown.js';
@@ -32,6 +32,7 @@ const smsStatus = byId('sms-status', HTMLElement);
 const password = byId('password', HTMLInputElement);
 const password2 = byId('password2', HTMLInputElement);
 const submitButton = byId('register-submit', HTMLButtonElement);
+const agreeBox = byId('agree', HTMLInputElement);
 
 const messages = new FormMessages<RegisterField>(
   form,
@@ -42,6 +43,7 @@ const messages = new FormMessages<RegisterField>(
     password: 'password',
     password2: 'password2',
     types: 'types',
+    agree: 'agree',
   },
   byId('form-error', HTMLElement),
 );
@@ -49,6 +51,14 @@ const countdown = new ResendCountdown(sendButton);
 const altcha = AltchaProof.of('altcha');
 
 let captchaId = '';
+
+/** The versions the links show, as `agree` sends them (GET /legal); asked again at submit if it failed. */
+let agreedVersions: Promise<string | null> = readVersions();
+
+async function readVersions(): Promise<string | null> {
+  const result = await legalInfo();
+  return result.kind === 'ok' ? result.value.agree : null;
+}
 
 /** Draws a new captcha, telling the server to forget the previous one. */
 function drawCaptcha(): void {
@@ -145,11 +155,21 @@ form.addEventListener('submit', async (event) => {
     ['phone_code', () => checkSmsCode(typed.phone_code)],
     ['password', () => checkNewPassword(typed.password)],
     ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
+    ['agree', () => (agreeBox.checked ? null : text().consentMissing)],
   ]);
   if (!ready) return;
 
   const done = markBusy(submitButton, () => text().registering);
+  let agree = await agreedVersions;
+  if (agree === null) agree = await (agreedVersions = readVersions());
+  if (agree === null) {
+    // Without the versions the box agreed to, the consent could not be recorded: nothing is sent.
+    done();
+    messages.show(() => ({ field: 'form', text: text().unreachableNetwork }));
+    return;
+  }
   const result = await register({
+    agree,
     phone: cleanPhone(typed.phone),
     phone_code: typed.phone_code.replace(/\s/g, ''),
     password: typed.password,
