@@ -499,8 +499,8 @@ const en: Catalogue = {
   consentMissing: 'Read and tick to agree to the User Agreement and the Privacy Policy',
   consentOutdated:
     'The User Agreement or the Privacy Policy has just changed: reload the page, read them and agree again',
-  titleLegal: 'User Agreement and Privacy Policy - Medicine',
-  legalTitle: (title) => `${title} - Medicine`,
+  titleLegal: 'User Agreement and Privacy Policy - Medicine Health',
+  legalTitle: (title) => `${title} - Medicine Health`,
   legalVersion: (version) => `Version: ${version}`,
   consentTitle: 'The User Agreement and the Privacy Policy have changed',
   consentText: 'Please read the new versions; agree to go on using the service.',
