@@ -777,14 +777,14 @@ export interface components {
       reason?: components['schemas']['Reason'];
       /** @description Refusals only: the request field the refusal is about, if one */
       field?: string;
-      terms: {
+      terms?: {
         version: string;
         /** @description In the language Accept-Language prefers */
         title: string;
         /** @description The page showing it */
         url: string;
       };
-      privacy: {
+      privacy?: {
         version: string;
         /** @description In the language Accept-Language prefers */
         title: string;
@@ -792,11 +792,11 @@ export interface components {
         url: string;
       };
       /** @description What to send as `agree` when registering or re-consenting: "<terms version>,<privacy version>" */
-      agree: string;
+      agree?: string;
       /** @description CONSENT_REQUIRED: registration without agree is refused */
-      agree_required: boolean;
+      agree_required?: boolean;
       /** @description The filing numbers every page shows in its footer; null when not set */
-      filings: {
+      filings?: {
         icp: {
           number: string;
           url: string;
@@ -814,7 +814,7 @@ export interface components {
       reason?: components['schemas']['Reason'];
       /** @description Refusals only: the request field the refusal is about, if one */
       field?: string;
-      document: {
+      document?: {
         /** @enum {string} */
         name: 'terms' | 'privacy';
         version: string;
