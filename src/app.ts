@@ -51,6 +51,14 @@ import { PasswordGuesses } from './services/password-guesses.js';
 import { SessionService } from './services/sessions.js';
 import { SmsCodeService } from './services/sms-codes.js';
 import { TokenService } from './services/tokens.js';
+// Issue 15: personal information.
+import { AccountEraser } from './services/account-deletion.js';
+import { ConsentService } from './services/consents.js';
+import { LegalDocuments } from './services/legal-documents.js';
+import { PersonalDataService } from './services/personal-data.js';
+import { RetentionJob } from './services/retention.js';
+import consentRoutes from './http/routes/consents.js';
+import legalRoutes from './http/routes/legal.js';
 import { openSmsSender } from './sms/open-sender.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -119,6 +127,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   app.removeContentTypeParser('text/plain');
 
   const clock = overrides.clock ?? systemClock;
+  // Read before anything connects: a missing or malformed document stops the start-up.
+  const legal = LegalDocuments.load(config.legal.dir);
   const secret = config.secret ?? secretFromFile(config.dataDir);
   const store = overrides.keyValueStore ?? (await openKeyValueStore(config, clock));
   let database: AccountDatabase;
@@ -215,6 +225,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     metrics,
     audit,
   );
+  const consents = new ConsentService(database, legal, clock, config.legal.consentRequired, audit);
   const accounts = new AccountService(
     database,
     smsCodes,
@@ -225,6 +236,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     clock,
     { passwordMinLength: config.passwordMinLength, phones },
     audit,
+    consents,
+    new AccountEraser(database, clock, secret),
     metrics,
   );
   const profiles = new ProfileService(database);
@@ -252,13 +265,19 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     audit,
     altcha,
     tokens,
+    legal,
+    consents,
+    personalData: new PersonalDataService(consents, sessions, audit, clock),
   };
   app.decorate('services', services);
 
+  // Expired sessions and device marks, and audit entries past AUDIT_RETENTION_DAYS: one instance at a time.
+  const retention = new RetentionJob(database, clock, config.legal.auditRetentionDays);
   const sweep = setInterval(() => {
-    Promise.all([sessions.deleteExpiredSessions(), devices.deleteExpiredMarks()]).catch((error: unknown) =>
-      app.log.warn({ err: error }, 'session sweep failed'),
-    );
+    retention
+      .purgeIfFirst(store)
+      .then((purged) => purged && app.log.info({ purged }, 'retention purge done'))
+      .catch((error: unknown) => app.log.warn({ err: error }, 'retention purge failed'));
   }, 10 * 60_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
@@ -296,6 +315,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       deviceMaxAgeSeconds: config.deviceMarkDays * 24 * 3600,
     },
     testHooks: config.testHooks,
+    filings: { icp: config.legal.icpFiling, psb: config.legal.psbFiling },
   };
   await app.register(
     async (api) => {
@@ -311,6 +331,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
         auditRoutes,
         altchaRoute,
         tokenRoutes,
+        legalRoutes,
+        consentRoutes,
       ]) {
         await api.register(routes, routeOptions);
       }

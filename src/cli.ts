@@ -4,7 +4,10 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import type { AccountDatabase } from './db/user-store.js';
+import { secretFromFile } from './secret-file.js';
+import { AccountEraser } from './services/account-deletion.js';
 import { ADMIN_ACTIONS, AdminService, type AdminAction } from './services/admin.js';
+import { RetentionJob } from './services/retention.js';
 import { AuditService } from './services/audit.js';
 import { PhoneRules } from './services/phone.js';
 import { maskPhone } from './shared/phone-format.js';
@@ -22,7 +25,9 @@ commands:
   user approve|reject <phone|id>       vet a doctor
   user disable|enable <phone|id>       a disabled account cannot log in; its sessions end
   user set-role <phone|id> user|admin  give or take the admin role (never from the last enabled admin)
+  user delete <phone|id> --yes         delete the account and its personal data (audit entries stay pseudonymous)
   audit tail [--count N]               the newest audit entries, everyone's
+  purge                                delete expired sessions and device marks, and audit entries older than AUDIT_RETENTION_DAYS
   keys list                            the keys that verify access tokens, the signing one first
   keys rotate                          a new signing key; the old ones still verify (restart to apply)
   keys remove <kid>                    drop an old key: tokens it signed stop verifying`;
@@ -111,6 +116,19 @@ async function userCommand(
   }
   const user = await findUser(db, config, key);
   if (sub === 'show') return out(json ? JSON.stringify(describeUser(user)) : userLine(user));
+  if (sub === 'delete') {
+    if (!argv.includes('--yes')) throw new UsageError('user delete cannot be undone: add --yes');
+    // The pseudonyms of the audit log are keyed with the server's secret, so they match the API's.
+    const eraser = new AccountEraser(db, systemClock, config.secret ?? secretFromFile(config.dataDir));
+    if (!(await eraser.erase(user, 'command_line'))) throw new Error(`no account ${key ?? ''}`);
+    const pseudonym = eraser.pseudonymOf(user.phone);
+    out(
+      json
+        ? JSON.stringify({ deleted: user.id, pseudonym })
+        : `deleted account ${user.id} (${maskPhone(user.phone)}); its audit entries now read ${pseudonym}`,
+    );
+    return;
+  }
   let result;
   if (ADMIN_ACTIONS.includes(sub as AdminAction))
     result = await admin.moderate(null, user.id, sub as AdminAction);
@@ -191,7 +209,12 @@ export async function runCli(
   let config: Config;
   try {
     // The environment as the server reads it, less what no command uses.
-    config = loadConfig(undefined, { sms: false, secret: false, tokens: command === 'keys' });
+    config = loadConfig(undefined, {
+      sms: false,
+      // Deleting keys the audit log's pseudonyms with the secret, as the server does.
+      secret: command === 'user' && argv[1] === 'delete',
+      tokens: command === 'keys',
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       err(`medicine: ${error.message}`);
@@ -220,11 +243,20 @@ export async function runCli(
       await keysCommand(config, argv, json, out);
       return 0;
     }
-    if (command !== 'user' && command !== 'audit') throw new UsageError(`unknown command "${command}"`);
+    if (command !== 'user' && command !== 'audit' && command !== 'purge')
+      throw new UsageError(`unknown command "${command}"`);
     const db = await openDatabase(config);
     try {
       if (command === 'user') await userCommand(db, config, argv, json, out);
-      else await auditCommand(db, argv, json, out);
+      else if (command === 'purge') {
+        // Without the instances' lock: the deletes are idempotent, the lock only spares duplicate work.
+        const purged = await new RetentionJob(db, systemClock, config.legal.auditRetentionDays).purge();
+        out(
+          json
+            ? JSON.stringify(purged)
+            : `purged ${purged.sessions} expired sessions, ${purged.deviceMarks} device marks, ${purged.auditEntries} audit entries older than ${config.legal.auditRetentionDays} days`,
+        );
+      } else await auditCommand(db, argv, json, out);
       return 0;
     } finally {
       await db.close();

@@ -9,6 +9,7 @@ import {
   type SmsProviderName,
   type SmsProviderSettings,
 } from './sms/registry.js';
+import { LEGAL_TEMPLATES_DIR } from './paths.js';
 import { parsePrivateKeys } from './tokens/keys.js';
 
 /**
@@ -96,6 +97,8 @@ export interface Config {
   // --- end of issue 12.
   /** Bearer tokens for apps and the platform's other services (issue 14): see TokenSettings. */
   readonly tokens: TokenSettings;
+  /** Issue 15: the documents people agree to, consent, retention, filing numbers. */
+  readonly legal: LegalSettings;
 }
 
 // --- Bearer tokens (issue 14): every setting of the token feature, read by tokenSettings below.
@@ -163,6 +166,37 @@ function tokenSettings(env: Settings, required: boolean, port: number): TokenSet
 }
 // --- end of bearer tokens.
 
+// --- Issue 15: personal information (consent, retention, filing numbers).
+export interface LegalSettings {
+  /** Where terms.<zh|en>.md and privacy.<zh|en>.md are (default: the shipped templates, legal/). */
+  readonly dir: string;
+  /** Registration through the API refuses a request without `agree`. */
+  readonly consentRequired: boolean;
+  readonly auditRetentionDays: number;
+  /** The ICP filing number (e.g. 京ICP备12345678号-1), shown in every page's footer when set. */
+  readonly icpFiling: string | undefined;
+  /** The public-security filing number (e.g. 京公网安备11010802012345号). */
+  readonly psbFiling: string | undefined;
+}
+
+function filingNumber(env: Settings, name: SettingName): string | undefined {
+  const raw = env[name]?.trim() || undefined;
+  if (raw !== undefined && (raw.length > 64 || /[<>]|\p{Cc}/u.test(raw)))
+    throw new ConfigError(`${name} must be at most 64 characters, without < > or control characters`);
+  return raw;
+}
+
+function legalSettings(env: Settings): LegalSettings {
+  return Object.freeze({
+    dir: path.resolve(env.LEGAL_DIR?.trim() || LEGAL_TEMPLATES_DIR),
+    consentRequired: flag(env, 'CONSENT_REQUIRED', false),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 180, 1, 3650),
+    icpFiling: filingNumber(env, 'ICP_FILING'),
+    psbFiling: filingNumber(env, 'PSB_FILING'),
+  });
+}
+// --- end of issue 15.
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -229,6 +263,11 @@ export const SETTING_NAMES = [
   'METRICS_TOKEN',
   'LOG_LEVEL',
   'MEDICINE_TEST_HOOKS',
+  'LEGAL_DIR',
+  'CONSENT_REQUIRED',
+  'AUDIT_RETENTION_DAYS',
+  'ICP_FILING',
+  'PSB_FILING',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 /** The environment as this file may read it: only the names above. */
@@ -516,6 +555,7 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     redisSentinelName: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',
     // Issue 12 (see the Config fields of the same names).
     smsRegisterShare: share(env, 'SMS_REGISTER_SHARE', 0.8),
+    legal: legalSettings(env),
     tokens: tokenSettings(env, production && (use.tokens ?? true), integer(env, 'PORT', 5000, 0, 65535)),
   };
   if (config.workers > 1 && config.redisUrl === undefined) {

@@ -222,6 +222,27 @@ const CATALOGUE = {
     en: 'The refresh token was already used; the session has ended, log in again',
   },
 
+  // Personal information (issue 15).
+  consentMissing: {
+    zh: '请先阅读并同意《用户协议》和《隐私政策》',
+    en: 'Read and agree to the User Agreement and the Privacy Policy first',
+  },
+  consentOutdated: {
+    zh: (p) => `《用户协议》或《隐私政策》已更新，请重新阅读并同意（当前版本 ${p.terms},${p.privacy}）`,
+    en: (p) =>
+      `The User Agreement or the Privacy Policy has changed; read and agree again (now ${p.terms},${p.privacy})`,
+  },
+  deleteProofMissing: {
+    zh: '注销账号须再次输入密码（或用途为 delete 的短信验证码）',
+    en: 'Deleting the account takes your password again (or an SMS code sent for the purpose delete)',
+  },
+  lastAdminDelete: {
+    zh: '这是最后一位启用的管理员，不能注销',
+    en: 'This is the last enabled administrator: the account cannot be deleted',
+  },
+  consentRecorded: { zh: '已同意', en: 'Agreement recorded' },
+  accountDeleted: { zh: '账号已注销', en: 'Account deleted' },
+
   // Test hooks.
   noSmsForPhone: { zh: '没有发往该号码的验证码', en: 'No code was sent to this phone' },
 } satisfies Record<`ret${Ret}`, Record<Language, Text>> & Record<string, Record<Language, Text>>;
@@ -241,6 +262,8 @@ export type SuccessKey =
   | 'profileUpdated'
   | 'altchaChallenge'
   | 'tokensRefreshed'
+  | 'consentRecorded'
+  | 'accountDeleted'
   | 'done';
 
 /** A refusal's own message key is its `reason` (src/shared/api-codes.ts); the RET defaults map by code. */

@@ -10,6 +10,9 @@ const SOURCES = HERE.endsWith('.ts');
 /** The captcha font the project ships. */
 export const CAPTCHA_FONT_FILE = fileURLToPath(new URL('../assets/fonts/DejaVuSans-Bold.ttf', HERE));
 
+/** The user agreement and privacy policy templates the project ships (LEGAL_DIR's default). */
+export const LEGAL_TEMPLATES_DIR = fileURLToPath(new URL('../legal/', HERE));
+
 /** The built pages (`npm run build:web`). */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../web/dist/', HERE));
 

@@ -87,6 +87,7 @@ export default defineConfig({
         experts: page('experts.html'),
         expert: page('expert.html'),
         admin: page('admin.html'),
+        legal: page('legal.html'),
         notFound: page('404.html'),
       },
     },

@@ -6,6 +6,18 @@ export interface Database {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   device_marks: DeviceMarksTable;
+  consents: ConsentsTable;
+}
+
+/** Issue 15: one row per agreement to the documents' versions. */
+export interface ConsentsTable {
+  id: Generated<number>;
+  user_id: number;
+  terms_version: string;
+  privacy_version: string;
+  agreed_at: number | string;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface DeviceMarksTable {

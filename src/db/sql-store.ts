@@ -10,6 +10,7 @@ import type {
   AccountDatabase,
   AdminLoss,
   AuditEntry,
+  Consent,
   DeviceMark,
   NewSession,
   NewUser,
@@ -154,6 +155,7 @@ export class SqlStore implements AccountDatabase {
             .insertInto('sessions')
             .values(sessionRow({ ...firstSession, userId: id }))
             .execute();
+          if (user.consent) await trx.insertInto('consents').values(consentRow(id, user.consent)).execute();
           return {
             ...user,
             id,
@@ -295,21 +297,63 @@ export class SqlStore implements AccountDatabase {
     });
   }
 
+  deleteUser(userId: number, pseudonym: string, entry: AuditEntry): Promise<boolean> {
+    return this.run('delete user', () =>
+      // One transaction: a crash half-way leaves the whole account (it can still log in and
+      // be deleted again), never an account that cannot log in yet keeps the phone.
+      this.db.transaction().execute(async (trx) => {
+        // The user row first: it locks the account, so a racing deletion waits and then finds nothing.
+        const removed = await trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+        if (Number(removed.numDeletedRows) === 0) return false;
+        // The foreign keys cascade too; explicit deletes say what goes, whatever the engine.
+        for (const table of ['sessions', 'device_marks', 'consents'] as const) {
+          await trx.deleteFrom(table).where('user_id', '=', userId).execute();
+        }
+        await trx
+          .updateTable('audit_log')
+          .set({ user_id: null, phone: pseudonym, ip: null, user_agent: null })
+          .where('user_id', '=', userId)
+          .execute();
+        await trx.insertInto('audit_log').values(auditRow(entry)).execute();
+        return true;
+      }),
+    );
+  }
+
+  addConsent(userId: number, consent: Consent): Promise<void> {
+    return this.run('record consent', async () => {
+      await this.db.insertInto('consents').values(consentRow(userId, consent)).execute();
+    });
+  }
+
+  listConsents(userId: number): Promise<Consent[]> {
+    return this.run('list consents', async () => {
+      const rows = await this.db
+        .selectFrom('consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        terms: row.terms_version,
+        privacy: row.privacy_version,
+        at: Number(row.agreed_at),
+        ip: row.ip,
+        userAgent: row.user_agent,
+      }));
+    });
+  }
+
   appendAudit(entry: AuditEntry): Promise<void> {
     return this.run('write audit entry', async () => {
-      await this.db
-        .insertInto('audit_log')
-        .values({
-          at: entry.at,
-          user_id: entry.userId,
-          phone: entry.phone,
-          action: entry.action,
-          outcome: entry.outcome,
-          ip: entry.ip?.slice(0, 64) ?? null,
-          user_agent: entry.userAgent?.slice(0, 512) ?? null,
-          detail: entry.detail?.slice(0, 255) ?? null,
-        })
-        .execute();
+      await this.db.insertInto('audit_log').values(auditRow(entry)).execute();
+    });
+  }
+
+  deleteAuditBefore(at: number): Promise<number> {
+    return this.run('delete old audit entries', async () => {
+      const result = await this.db.deleteFrom('audit_log').where('at', '<', at).executeTakeFirst();
+      return Number(result.numDeletedRows);
     });
   }
 
@@ -540,6 +584,30 @@ export class SqlStore implements AccountDatabase {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+function auditRow(entry: AuditEntry) {
+  return {
+    at: entry.at,
+    user_id: entry.userId,
+    phone: entry.phone,
+    action: entry.action,
+    outcome: entry.outcome,
+    ip: entry.ip?.slice(0, 64) ?? null,
+    user_agent: entry.userAgent?.slice(0, 512) ?? null,
+    detail: entry.detail?.slice(0, 255) ?? null,
+  };
+}
+
+function consentRow(userId: number, consent: Consent) {
+  return {
+    user_id: userId,
+    terms_version: consent.terms,
+    privacy_version: consent.privacy,
+    agreed_at: consent.at,
+    ip: consent.ip?.slice(0, 64) ?? null,
+    user_agent: consent.userAgent?.slice(0, 512) ?? null,
+  };
 }
 
 function sessionRow(session: Session) {

@@ -34,6 +34,21 @@ export interface NewUser {
   createdAt: number;
   /** Doctors start `pending`; patients have none. */
   expertStatus?: ExpertStatus | null;
+  /** What the person agreed to when signing up (issue 15); stored in the same transaction as the user. */
+  consent?: Consent | null;
+}
+
+/** The versions of the user agreement and the privacy policy someone agreed to (issue 15). */
+export interface Agreement {
+  terms: string;
+  privacy: string;
+}
+
+/** One agreement: the versions, when, and from which address and user agent. */
+export interface Consent extends Agreement {
+  at: number;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 export interface Session {
@@ -84,12 +99,28 @@ export interface UserStore {
   /** Approved, enabled doctors, oldest first. */
   listApprovedExperts(offset: number, limit: number): Promise<Page<User>>;
   listUsers(offset: number, limit: number): Promise<Page<User>>;
+  /**
+   * Deletes the account in one transaction (issue 15): its sessions (and with them its
+   * refresh tokens), device marks, consents and the user row; its audit entries lose the
+   * user id, address and user agent and keep `pseudonym` where the phone was; `entry` (the
+   * deletion's own, already pseudonymous) is appended. False, having done nothing, when
+   * there is no such account.
+   */
+  deleteUser(userId: number, pseudonym: string, entry: AuditEntry): Promise<boolean>;
+}
+
+export interface ConsentStore {
+  addConsent(userId: number, consent: Consent): Promise<void>;
+  /** A person's consents, newest first. */
+  listConsents(userId: number): Promise<Consent[]>;
 }
 
 export interface AuditStore {
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest first; one person's entries, or everyone's when `userId` is null. */
   listAudit(userId: number | null, offset: number, limit: number): Promise<Page<AuditEntry & { id: number }>>;
+  /** Deletes the entries written before `at`; says how many. */
+  deleteAuditBefore(at: number): Promise<number>;
 }
 
 export interface SessionStore {
@@ -142,7 +173,7 @@ export interface DeviceMarkStore {
   deleteExpiredDeviceMarks(now: number): Promise<number>;
 }
 
-export interface AccountDatabase extends UserStore, SessionStore, AuditStore, DeviceMarkStore {
+export interface AccountDatabase extends UserStore, SessionStore, AuditStore, DeviceMarkStore, ConsentStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { UserStore } from '../db/user-store.js';
+import type { Agreement, UserStore } from '../db/user-store.js';
 import type { AccountType, User } from './users.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { fail, ok, RET, type Result } from '../ret.js';
+import type { AccountEraser } from './account-deletion.js';
 import type { AuditService } from './audit.js';
+import type { ConsentService } from './consents.js';
 import type { DeviceMarkService } from './device-marks.js';
 import { ignoreEvents, type AuthEvents } from './events.js';
 import type { PasswordGuesses } from './password-guesses.js';
@@ -33,6 +35,21 @@ export interface RegisterInput {
   password: string;
   password2: string;
   types?: AccountType;
+  /** `"<terms version>,<privacy version>"`: what the person agreed to (issue 15). */
+  agree?: string;
+}
+
+/** What a new account starts with, however it is created. */
+export interface NewAccount {
+  phone: string;
+  passwordHash: string;
+  types: AccountType;
+}
+
+/** DELETE /users: fresh proof that it is the owner, one of the two. */
+export interface DeletionProof {
+  password?: string;
+  phoneCode?: string;
 }
 
 export interface NewPasswordInput {
@@ -70,6 +87,8 @@ export class AccountService {
     private readonly clock: Clock,
     private readonly settings: AccountSettings,
     private readonly audit: AuditService,
+    private readonly consents: ConsentService,
+    private readonly eraser: AccountEraser,
     private readonly events: AuthEvents = ignoreEvents,
   ) {
     this.decoyHash = hasher.hash(randomBytes(16).toString('hex'));
@@ -94,6 +113,9 @@ export class AccountService {
     if (!ACCOUNT_TYPES.includes(types)) return fail(RET.PARAMERR, 'typesInvalid');
     const rules = this.checkNewPassword(input);
     if (!rules.ok) return rules;
+    // Before the code is looked at: a refusal for consent leaves the code usable.
+    const agreement = this.consents.readAgreement(input.agree);
+    if (!agreement.ok) return agreement;
 
     const code = await this.smsCodes.checkSmsCode('register', phone, input.phoneCode);
     if (!code.ok) return code;
@@ -103,26 +125,46 @@ export class AccountService {
     // Spend the code only now, after the slow hash: of two racing registrations one wins it.
     if (!(await code.value.consume())) return fail(RET.NODATA, 'smsCodeUsed');
 
-    const session = this.sessions.prepareSession(client);
-    let user;
+    let created;
     try {
-      user = await this.users.createUser(
-        {
-          phone,
-          passwordHash,
-          name: phone,
-          types,
-          createdAt: this.clock.now(),
-          expertStatus: types === 'expert' ? 'pending' : null,
-        },
-        session.record,
-      );
+      created = await this.createAccount({ phone, passwordHash, types }, agreement.value, client);
     } catch (error) {
       // Nothing was written (one transaction), so the person keeps their code and can retry.
       await code.value.restore().catch(() => {});
       throw error;
     }
-    if (user === null) return fail(RET.DATAEXIST, 'phoneRegistered');
+    if (created === null) return fail(RET.DATAEXIST, 'phoneRegistered');
+    return ok(created);
+  }
+
+  /**
+   * Creates an account and logs it in: the one way every registration route creates one
+   * (password and SMS code here; mini programs and any later way call it too), so that each
+   * records consent alike. `agreement` is what `consents.readAgreement(body.agree)` answered
+   * (null: none given, allowed while CONSENT_REQUIRED is off); it is kept with the time,
+   * `client.ip` and `client.userAgent`, in the same transaction as the account and its first
+   * session. Null, having written nothing, when the phone is already registered.
+   */
+  async createAccount(
+    account: NewAccount,
+    agreement: Agreement | null,
+    client: ClientInfo,
+  ): Promise<(LoggedInAs & { user: User }) | null> {
+    const { phone, passwordHash, types } = account;
+    const session = this.sessions.prepareSession(client);
+    const user = await this.users.createUser(
+      {
+        phone,
+        passwordHash,
+        name: phone,
+        types,
+        createdAt: this.clock.now(),
+        expertStatus: types === 'expert' ? 'pending' : null,
+        consent: agreement === null ? null : this.consents.consentOf(agreement, client),
+      },
+      session.record,
+    );
+    if (user === null) return null;
     this.events.registered(types);
     await this.audit.record({
       action: 'register',
@@ -130,10 +172,43 @@ export class AccountService {
       userId: user.id,
       phone,
       client,
-      detail: types,
+      detail: agreement === null ? types : `${types}; agreed ${agreement.terms},${agreement.privacy}`,
     });
     const deviceMarks = await this.devices.remember(client.deviceMarks ?? [], user.id, null);
-    return ok({ sessionId: session.id, deviceMarks });
+    return { user, sessionId: session.id, deviceMarks };
+  }
+
+  /**
+   * DELETE /users (PIPL Art. 47, issue 15): with fresh proof, the password or an SMS code
+   * sent for `delete`, the account and its personal data go at once, in one transaction.
+   * Password tries count against the same allowance as logins.
+   */
+  async deleteAccount(user: User, proof: DeletionProof, client: ClientInfo): Promise<Result> {
+    const { password, phoneCode } = proof;
+    if (password !== undefined && phoneCode !== undefined) return fail(RET.PARAMERR, 'passwordOrCode');
+    let how: string;
+    if (password !== undefined) {
+      const device = await this.devices.recognise(client.deviceMarks ?? [], user.id);
+      const guess = await this.guesses.admit({ phone: user.phone, client, device, action: 'account_delete' });
+      if (!guess.ok) return guess;
+      if (!(await this.hasher.verify(user.passwordHash, password))) {
+        await guess.value.wrong(user.id);
+        return fail(RET.PWDERR, 'oldPasswordWrong');
+      }
+      await guess.value.right();
+      how = 'password';
+    } else if (phoneCode !== undefined) {
+      const code = await this.smsCodes.checkSmsCode('delete', user.phone, phoneCode);
+      if (!code.ok) return code;
+      if (!(await code.value.consume())) return fail(RET.NODATA, 'smsCodeUsed');
+      how = 'sms_code';
+    } else return fail(RET.PARAMERR, 'deleteProofMissing');
+    // The service keeps an administrator: the last enabled one stays (and is told why).
+    if (user.role === 'admin' && !(await this.users.withdrawKeepingAnAdmin(user.id, 'demote')))
+      return fail(RET.DATAERR, 'lastAdminDelete');
+    // Gone already (a racing deletion won): this request's session went with it.
+    if (!(await this.eraser.erase(user, how))) return fail(RET.SESSIONERR);
+    return ok();
   }
 
   private async startLoggedIn(

@@ -13,7 +13,11 @@ export type AuditAction =
   | 'sms_sent'
   | 'lockout'
   | 'admin'
-  | 'token';
+  | 'token'
+  // Issue 15: personal information.
+  | 'consent'
+  | 'account_delete'
+  | 'data_export';
 
 export interface AuditEvent {
   action: AuditAction;

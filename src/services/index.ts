@@ -7,6 +7,9 @@ import type { CaptchaService } from './captcha.js';
 import type { SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
 import type { TokenService } from './tokens.js';
+import type { ConsentService } from './consents.js';
+import type { LegalDocuments } from './legal-documents.js';
+import type { PersonalDataService } from './personal-data.js';
 
 /** The domain, as the HTTP layer sees it. */
 export interface Services {
@@ -20,4 +23,8 @@ export interface Services {
   altcha: AltchaService;
   /** Bearer tokens for apps and other services (issue 14). */
   tokens: TokenService;
+  /** Personal information (issue 15): the documents, consents, a copy of one's data. */
+  legal: LegalDocuments;
+  consents: ConsentService;
+  personalData: PersonalDataService;
 }

@@ -35,8 +35,8 @@ export interface SmsCodeSettings {
 }
 
 /** What a code is for: a code sent for one purpose is not accepted for another. */
-export type SmsPurpose = 'register' | 'login' | 'reset';
-export const SMS_PURPOSES: readonly SmsPurpose[] = ['register', 'login', 'reset'];
+export type SmsPurpose = 'register' | 'login' | 'reset' | 'delete';
+export const SMS_PURPOSES: readonly SmsPurpose[] = ['register', 'login', 'reset', 'delete'];
 
 /**
  * What buys one SMS attempt: the image captcha (`captchaUuid` + `captchaAnswer`) or a solved

@@ -140,6 +140,12 @@ export const REASONS = {
   refreshTokenInvalid: 'SESSIONERR: the refresh token is unknown, expired or its session ended',
   refreshTokenReused:
     'SESSIONERR: a refresh token was used again after its retry interval; the session is ended',
+
+  // Personal information (issue 15).
+  consentMissing: 'PARAMERR: agree is missing (CONSENT_REQUIRED) or empty',
+  consentOutdated: 'PARAMERR: agree names other versions than those in force (GET /legal)',
+  deleteProofMissing: 'PARAMERR: deleting the account takes password or phone_code (purpose delete)',
+  lastAdminDelete: 'DATAERR: the last enabled administrator cannot delete their account',
 } as const satisfies Record<string, string>;
 
 export type Reason = keyof typeof REASONS;

@@ -64,7 +64,7 @@ describe('every page and state, in Chinese and in English: WCAG 2.2 A/AA by axe-
     const tab = await suite.openTab();
     const { page } = tab;
     await openRegisterPage(page, suite.server);
-    const stops = await tabStops(page, 14, async (stop, index) => {
+    const stops = await tabStops(page, 17, async (stop, index) => {
       if (['English', '患者', '获取验证码'].includes(stop.name)) {
         await screenshot(page, `register-focus-${index}-375`);
       }
@@ -85,6 +85,9 @@ describe('every page and state, in Chinese and in English: WCAG 2.2 A/AA by axe-
         '获取验证码',
         '密码',
         '确认密码',
+        '我已阅读并同意《用户协议》和《隐私政策》', // issue 15: consent, with links to both documents
+        '《用户协议》',
+        '《隐私政策》',
         '注册',
         '登录',
       ],

@@ -60,6 +60,7 @@ describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
     await page.getByLabel('短信验证码').fill(await smsCodeSentTo(suite.server, phone));
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByRole('checkbox', { name: '我已阅读并同意《用户协议》和《隐私政策》' }).check();
     await Promise.all([
       page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '注册', exact: true }).click(),

@@ -329,7 +329,7 @@ describe('the pages in Chinese and in English', () => {
     const tab = await suite.openTab(PHONE_VIEWPORT, { locale: 'en-US' });
     const { page } = tab;
     await openRegisterPage(page, suite.server);
-    const stops = await tabStops(page, 14);
+    const stops = await tabStops(page, 17);
     for (const stop of stops) assert.equal(stop.outline, 'solid 3', `a visible focus ring on "${stop.name}"`);
     assert.deepEqual(
       stops.map((stop) => stop.name),
@@ -346,6 +346,9 @@ describe('the pages in Chinese and in English', () => {
         'Get code',
         'Password',
         'Confirm password',
+        'I have read and agree to the User Agreement and the Privacy Policy', // issue 15
+        'User Agreement',
+        'Privacy Policy',
         'Register',
         'Log in',
       ],

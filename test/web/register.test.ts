@@ -46,6 +46,7 @@ describe('the register page', () => {
     await page.getByLabel('短信验证码').fill(await smsCodeSentTo(suite.server, phone));
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByRole('checkbox', { name: '我已阅读并同意《用户协议》和《隐私政策》' }).check();
     await Promise.all([
       page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '注册', exact: true }).click(),
@@ -201,6 +202,7 @@ describe('the register page', () => {
     await page.getByLabel('短信验证码').fill(wrong);
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByRole('checkbox', { name: '我已阅读并同意《用户协议》和《隐私政策》' }).check();
     await page.getByRole('button', { name: '注册', exact: true }).click();
 
     await expectError(page, '短信验证码', '短信验证码不正确，请检查后重新输入');
@@ -308,6 +310,7 @@ describe('the register page', () => {
     await page.getByLabel('短信验证码').fill('123456');
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByRole('checkbox', { name: '我已阅读并同意《用户协议》和《隐私政策》' }).check();
     await page.getByRole('button', { name: '注册', exact: true }).click();
     await expectText(page.getByRole('alert'), '无法连接服务器，请检查网络后重试', 'form message');
     assert.equal(await page.getByRole('button', { name: '注册', exact: true }).isEnabled(), true);

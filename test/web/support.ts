@@ -283,6 +283,7 @@ export const WORDS = {
     password: '密码',
     password2: '确认密码',
     register: '注册',
+    agree: '我已阅读并同意《用户协议》和《隐私政策》',
     types: TYPE_LABELS,
     codeSent: (phone: string) => `验证码已发送到 ${phone}，请查收`,
     hello: (name: string) => `你好，${name}`,
@@ -295,6 +296,7 @@ export const WORDS = {
     password: 'Password',
     password2: 'Confirm password',
     register: 'Register',
+    agree: 'I have read and agree to the User Agreement and the Privacy Policy',
     types: { patient: 'Patient', expert: 'Doctor' },
     codeSent: (phone: string) => `A code was sent to ${phone}. Check your messages.`,
     hello: (name: string) => `Hello, ${name}`,
@@ -336,6 +338,7 @@ export async function registerThroughPage(
   await page.getByLabel(words.smsCode).fill(await smsCodeSentTo(server, phone));
   await page.getByLabel(words.password, { exact: true }).fill(password);
   await page.getByLabel(words.password2).fill(password);
+  await page.getByRole('checkbox', { name: words.agree }).check();
   await Promise.all([
     page.waitForURL(`${server.origin}/`),
     page.getByRole('button', { name: words.register, exact: true }).click(),

@@ -138,6 +138,24 @@ export interface paths {
     /** Edit one’s profile (major and grade: doctors only) */
     put: operations['updateProfile'];
     post?: never;
+    /** Delete one’s account and its personal data, with fresh proof (the password, or an SMS code sent for delete) */
+    delete: operations['deleteAccount'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/1.0/users/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A copy of one’s data: profile, consents, sessions, audit entries (a JSON download) */
+    get: operations['exportData'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -317,6 +335,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/1.0/legal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The versions of the user agreement and the privacy policy in force, and the filing numbers */
+    get: operations['legalDocuments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/1.0/legal/{document}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One document, in the language Accept-Language prefers (Chinese when it has no translation) */
+    get: operations['legalDocument'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/1.0/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Agree to the user agreement and the privacy policy in force (when GET /users says consent_required) */
+    post: operations['giveConsent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/1.0/test/sms': {
     parameters: {
       query?: never;
@@ -395,7 +464,7 @@ export interface components {
       | '4500'
       | '4501';
     /**
-     * @description Why a request was refused, one stable word (docs/reasons.md): storageFailed (DBERR: the database or the key-value store did not answer); noData (NODATA); dataExists (DATAEXIST); dataWrong (DATAERR); notLoggedIn (SESSIONERR: no valid session cookie); loginRefused (LOGINERR); paramInvalid (PARAMERR); userUnknown (USERERR); roleWrong (ROLEERR); passwordWrong (PWDERR); requestRefused (REQERR: an HTTP-level refusal with no more specific reason); ipRefused (IPERR); thirdPartyFailed (THIRDERR); ioFailed (IOERR); serverFailed (SERVERERR: an unexpected failure (HTTP 500)); unknownFailure (UNKOWNERR); phoneInvalid (PARAMERR: phone is not a mainland-China mobile number); typesInvalid (PARAMERR: types is neither patient nor expert); passwordLength (PARAMERR: the password is shorter or longer than the configured rule (msg says it)); passwordsDiffer (DATAERR: password and password2 differ); fieldMissing (PARAMERR: a required field is missing (field)); fieldNotString (PARAMERR: a field is not a JSON string (field)); bodyNotObject (PARAMERR: the body is not a JSON object); fieldEmpty (PARAMERR: a field is empty (field)); fieldTooLong (PARAMERR: a field is longer than allowed (field)); fieldMalformed (PARAMERR: a field does not have the required form (field)); fieldNotAllowed (PARAMERR: a field is not one of its allowed values (field)); fieldInvalid (PARAMERR: a field is invalid in another way (field)); bodyNotJson (PARAMERR (HTTP 400): the body is not valid JSON); contentTypeNotJson (PARAMERR (HTTP 415): the body is not application/json); bodyTooLarge (REQERR (HTTP 413): the body is larger than allowed); routeNotFound (REQERR (HTTP 404): no such endpoint); methodNotAllowed (REQERR (HTTP 405): the endpoint does not answer this method (see Allow)); crossSiteRefused (REQERR: a state-changing request from another site (Origin)); passwordOrCode (PARAMERR: both password and phone_code were given to log in); credentialMissing (PARAMERR: neither password nor phone_code was given to log in); captchaTooOften (REQERR: too many captchas drawn from this network (Retry-After)); captchaExpired (NODATA: no captcha is stored for this uuid (never drawn, expired or used)); captchaWrong (DATAERR: the captcha text is wrong (the captcha is spent)); phoneRegistered (DATAEXIST: the phone is already registered); smsResendTooSoon (REQERR: a code was sent to this phone moments ago (Retry-After)); smsHourlyQuota (REQERR: this phone has had its codes for this hour (Retry-After)); smsDailyQuota (REQERR: this phone has had its codes for today (Retry-After)); smsIpQuota (IPERR: too many codes asked from this network (Retry-After)); smsBudgetSpent (REQERR: the service has sent all the SMS it may this hour (Retry-After)); smsProviderFailed (THIRDERR: the SMS provider did not send the code); smsCodeExpired (NODATA: no SMS code is stored for this phone); smsCodeDead (NODATA: the SMS code was invalidated by too many wrong tries); smsCodeUsed (NODATA: the SMS code was already used); smsCodeWrong (DATAERR: the SMS code is wrong); smsGuessesQuota (REQERR: too many wrong SMS codes for this phone this hour (Retry-After)); noSmsForPhone (NODATA: test hook: no code was sent to this phone); accountUnknown (USERERR: no active account uses this phone); accountDisabled (USERERR: the account is disabled); oldPasswordWrong (PWDERR: the current password is wrong); loginFailed (LOGINERR: wrong phone number or password (one answer for both)); loginLocked (REQERR: too many failed logins for this phone (Retry-After)); loginIpQuota (IPERR: too many failed logins from this network (Retry-After)); nameRule (PARAMERR: name breaks its rule); ageRule (PARAMERR: age breaks its rule); addressRule (PARAMERR: address breaks its rule); majorRule (PARAMERR: major breaks its rule); gradeRule (PARAMERR: grade breaks its rule); doctorsOnly (ROLEERR: only a doctor (types expert) can do this or be the target); adminsOnly (ROLEERR: only an administrator can do this); expertNotFound (NODATA: no approved doctor has this id); sessionNotFound (NODATA: no session of yours has this handle); cannotDisableSelf (DATAERR: an administrator cannot disable their own account); lastAdmin (DATAERR: the last enabled administrator can be neither disabled nor demoted); urlMalformed (PARAMERR (400): the URL cannot be percent-decoded); urlTooLong (REQERR (414): a parameter in the URL is too long); headersTooLarge (REQERR (431): the request headers are too large); requestMalformed (PARAMERR (400): the bytes received are not HTTP); requestTimedOut (REQERR (408): the request took too long to arrive); altchaTooOften (IPERR: too many ALTCHA challenges from this network (Retry-After)); altchaInvalid (DATAERR: the ALTCHA payload is forged, edited or malformed); altchaWrong (DATAERR: the ALTCHA challenge was not solved); altchaExpired (NODATA: the ALTCHA challenge expired; fetch a new one); altchaUsed (NODATA: this ALTCHA solution was used already); captchaOrAltcha (PARAMERR: send either uuid + img_code_client or altcha, not both and not neither); smsRegisterBudgetSpent (REQERR: sign-up codes have used their share of this hour's SMS budget (Retry-After)); refreshTokenInvalid (SESSIONERR: the refresh token is unknown, expired or its session ended); refreshTokenReused (SESSIONERR: a refresh token was used again after its retry interval; the session is ended)
+     * @description Why a request was refused, one stable word (docs/reasons.md): storageFailed (DBERR: the database or the key-value store did not answer); noData (NODATA); dataExists (DATAEXIST); dataWrong (DATAERR); notLoggedIn (SESSIONERR: no valid session cookie); loginRefused (LOGINERR); paramInvalid (PARAMERR); userUnknown (USERERR); roleWrong (ROLEERR); passwordWrong (PWDERR); requestRefused (REQERR: an HTTP-level refusal with no more specific reason); ipRefused (IPERR); thirdPartyFailed (THIRDERR); ioFailed (IOERR); serverFailed (SERVERERR: an unexpected failure (HTTP 500)); unknownFailure (UNKOWNERR); phoneInvalid (PARAMERR: phone is not a mainland-China mobile number); typesInvalid (PARAMERR: types is neither patient nor expert); passwordLength (PARAMERR: the password is shorter or longer than the configured rule (msg says it)); passwordsDiffer (DATAERR: password and password2 differ); fieldMissing (PARAMERR: a required field is missing (field)); fieldNotString (PARAMERR: a field is not a JSON string (field)); bodyNotObject (PARAMERR: the body is not a JSON object); fieldEmpty (PARAMERR: a field is empty (field)); fieldTooLong (PARAMERR: a field is longer than allowed (field)); fieldMalformed (PARAMERR: a field does not have the required form (field)); fieldNotAllowed (PARAMERR: a field is not one of its allowed values (field)); fieldInvalid (PARAMERR: a field is invalid in another way (field)); bodyNotJson (PARAMERR (HTTP 400): the body is not valid JSON); contentTypeNotJson (PARAMERR (HTTP 415): the body is not application/json); bodyTooLarge (REQERR (HTTP 413): the body is larger than allowed); routeNotFound (REQERR (HTTP 404): no such endpoint); methodNotAllowed (REQERR (HTTP 405): the endpoint does not answer this method (see Allow)); crossSiteRefused (REQERR: a state-changing request from another site (Origin)); passwordOrCode (PARAMERR: both password and phone_code were given to log in); credentialMissing (PARAMERR: neither password nor phone_code was given to log in); captchaTooOften (REQERR: too many captchas drawn from this network (Retry-After)); captchaExpired (NODATA: no captcha is stored for this uuid (never drawn, expired or used)); captchaWrong (DATAERR: the captcha text is wrong (the captcha is spent)); phoneRegistered (DATAEXIST: the phone is already registered); smsResendTooSoon (REQERR: a code was sent to this phone moments ago (Retry-After)); smsHourlyQuota (REQERR: this phone has had its codes for this hour (Retry-After)); smsDailyQuota (REQERR: this phone has had its codes for today (Retry-After)); smsIpQuota (IPERR: too many codes asked from this network (Retry-After)); smsBudgetSpent (REQERR: the service has sent all the SMS it may this hour (Retry-After)); smsProviderFailed (THIRDERR: the SMS provider did not send the code); smsCodeExpired (NODATA: no SMS code is stored for this phone); smsCodeDead (NODATA: the SMS code was invalidated by too many wrong tries); smsCodeUsed (NODATA: the SMS code was already used); smsCodeWrong (DATAERR: the SMS code is wrong); smsGuessesQuota (REQERR: too many wrong SMS codes for this phone this hour (Retry-After)); noSmsForPhone (NODATA: test hook: no code was sent to this phone); accountUnknown (USERERR: no active account uses this phone); accountDisabled (USERERR: the account is disabled); oldPasswordWrong (PWDERR: the current password is wrong); loginFailed (LOGINERR: wrong phone number or password (one answer for both)); loginLocked (REQERR: too many failed logins for this phone (Retry-After)); loginIpQuota (IPERR: too many failed logins from this network (Retry-After)); nameRule (PARAMERR: name breaks its rule); ageRule (PARAMERR: age breaks its rule); addressRule (PARAMERR: address breaks its rule); majorRule (PARAMERR: major breaks its rule); gradeRule (PARAMERR: grade breaks its rule); doctorsOnly (ROLEERR: only a doctor (types expert) can do this or be the target); adminsOnly (ROLEERR: only an administrator can do this); expertNotFound (NODATA: no approved doctor has this id); sessionNotFound (NODATA: no session of yours has this handle); cannotDisableSelf (DATAERR: an administrator cannot disable their own account); lastAdmin (DATAERR: the last enabled administrator can be neither disabled nor demoted); urlMalformed (PARAMERR (400): the URL cannot be percent-decoded); urlTooLong (REQERR (414): a parameter in the URL is too long); headersTooLarge (REQERR (431): the request headers are too large); requestMalformed (PARAMERR (400): the bytes received are not HTTP); requestTimedOut (REQERR (408): the request took too long to arrive); altchaTooOften (IPERR: too many ALTCHA challenges from this network (Retry-After)); altchaInvalid (DATAERR: the ALTCHA payload is forged, edited or malformed); altchaWrong (DATAERR: the ALTCHA challenge was not solved); altchaExpired (NODATA: the ALTCHA challenge expired; fetch a new one); altchaUsed (NODATA: this ALTCHA solution was used already); captchaOrAltcha (PARAMERR: send either uuid + img_code_client or altcha, not both and not neither); smsRegisterBudgetSpent (REQERR: sign-up codes have used their share of this hour's SMS budget (Retry-After)); refreshTokenInvalid (SESSIONERR: the refresh token is unknown, expired or its session ended); refreshTokenReused (SESSIONERR: a refresh token was used again after its retry interval; the session is ended); consentMissing (PARAMERR: agree is missing (CONSENT_REQUIRED) or empty); consentOutdated (PARAMERR: agree names other versions than those in force (GET /legal)); deleteProofMissing (PARAMERR: deleting the account takes password or phone_code (purpose delete)); lastAdminDelete (DATAERR: the last enabled administrator cannot delete their account)
      * @enum {string}
      */
     Reason:
@@ -481,7 +550,11 @@ export interface components {
       | 'captchaOrAltcha'
       | 'smsRegisterBudgetSpent'
       | 'refreshTokenInvalid'
-      | 'refreshTokenReused';
+      | 'refreshTokenReused'
+      | 'consentMissing'
+      | 'consentOutdated'
+      | 'deleteProofMissing'
+      | 'lastAdminDelete';
     /** @description A reply with no more than the outcome: `re_code`, `msg`, and on a refusal `reason` */
     RetReply: {
       re_code: components['schemas']['RetCode'];
@@ -568,6 +641,64 @@ export interface components {
         expert_status: 'pending' | 'approved' | 'rejected' | null;
         major: string | null;
         grade: string | null;
+        /** @description Issue 15: the person has not agreed to the documents in force (a version changed): ask, then POST /consents */
+        consent_required: boolean;
+      };
+    };
+    PersonalDataReply: {
+      re_code: components['schemas']['RetCode'];
+      /** @description A sentence for people, in the language Accept-Language prefers */
+      msg: string;
+      reason?: components['schemas']['Reason'];
+      /** @description Refusals only: the request field the refusal is about, if one */
+      field?: string;
+      data?: {
+        exported_at: string;
+        profile: {
+          user_id: number;
+          name: string;
+          phone: string;
+          /** @enum {string} */
+          types: 'patient' | 'expert';
+          avatar_url: string | null;
+          age: number | null;
+          address: string | null;
+          /** @enum {string} */
+          role: 'user' | 'admin';
+          /** @enum {string|null} */
+          expert_status: 'pending' | 'approved' | 'rejected' | null;
+          major: string | null;
+          grade: string | null;
+          /** @description Issue 15: the person has not agreed to the documents in force (a version changed): ask, then POST /consents */
+          consent_required?: boolean;
+          created_at: string;
+        };
+        consents: {
+          terms_version: string;
+          privacy_version: string;
+          agreed_at: string;
+          ip: string | null;
+          user_agent: string | null;
+        }[];
+        sessions: {
+          id: string;
+          created_at: string;
+          last_used_at: string;
+          ip: string | null;
+          user_agent: string | null;
+          current: boolean;
+        }[];
+        audit: {
+          id: number;
+          at: string;
+          user_id: number | null;
+          phone: string | null;
+          action: string;
+          outcome: string;
+          ip: string | null;
+          user_agent: string | null;
+          detail: string | null;
+        }[];
       };
     };
     Expert: {
@@ -638,6 +769,61 @@ export interface components {
       total?: number;
       has_next?: boolean;
       data?: components['schemas']['AuditEntry'][];
+    };
+    LegalReply: {
+      re_code: components['schemas']['RetCode'];
+      /** @description A sentence for people, in the language Accept-Language prefers */
+      msg: string;
+      reason?: components['schemas']['Reason'];
+      /** @description Refusals only: the request field the refusal is about, if one */
+      field?: string;
+      terms?: {
+        version: string;
+        /** @description In the language Accept-Language prefers */
+        title: string;
+        /** @description The page showing it */
+        url: string;
+      };
+      privacy?: {
+        version: string;
+        /** @description In the language Accept-Language prefers */
+        title: string;
+        /** @description The page showing it */
+        url: string;
+      };
+      /** @description What to send as `agree` when registering or re-consenting: "<terms version>,<privacy version>" */
+      agree?: string;
+      /** @description CONSENT_REQUIRED: registration without agree is refused */
+      agree_required?: boolean;
+      /** @description The filing numbers every page shows in its footer; null when not set */
+      filings?: {
+        icp: {
+          number: string;
+          url: string;
+        } | null;
+        psb: {
+          number: string;
+          url: string;
+        } | null;
+      };
+    };
+    LegalDocumentReply: {
+      re_code: components['schemas']['RetCode'];
+      /** @description A sentence for people, in the language Accept-Language prefers */
+      msg: string;
+      reason?: components['schemas']['Reason'];
+      /** @description Refusals only: the request field the refusal is about, if one */
+      field?: string;
+      document?: {
+        /** @enum {string} */
+        name: 'terms' | 'privacy';
+        version: string;
+        title: string;
+        /** @enum {string} */
+        language: 'zh' | 'en';
+        /** @description The operator's Markdown as HTML; HTML written in the Markdown is escaped */
+        html: string;
+      };
     };
     TestSmsReply: {
       re_code: components['schemas']['RetCode'];
@@ -854,11 +1040,11 @@ export interface operations {
           /** @description The ALTCHA widget payload: base64 JSON of the challenge and its solution */
           altcha?: string;
           /**
-           * @description register (refused for a registered phone), login or reset (refused for an unknown one)
+           * @description register (refused for a registered phone); login, reset or delete (deleting one's account; refused for an unknown phone)
            * @default register
            * @enum {string}
            */
-          purpose?: 'register' | 'login' | 'reset';
+          purpose?: 'register' | 'login' | 'reset' | 'delete';
         };
       };
     };
@@ -908,6 +1094,8 @@ export interface operations {
           types?: 'patient' | 'expert';
           /** @description Apps without cookies: the device_mark the last login or registration answered (with X-Client: app) */
           device_mark?: string;
+          /** @description What the person agreed to: "<terms version>,<privacy version>" as GET /legal says them; required when CONSENT_REQUIRED=1 */
+          agree?: string;
         };
       };
     };
@@ -1134,6 +1322,72 @@ export interface operations {
       405: components['responses']['MethodNotAllowed'];
       413: components['responses']['BodyTooLarge'];
       415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The password, again */
+          password?: string;
+          /** @description Or an SMS code sent with purpose "delete" */
+          phone_code?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The outcome (HTTP 200 for every business outcome) */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetReply'];
+        };
+      };
+      400: components['responses']['BadJson'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      413: components['responses']['BodyTooLarge'];
+      415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  exportData: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The outcome */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PersonalDataReply'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
       431: components['responses']['HeadersTooLarge'];
       500: components['responses']['ServerError'];
     };
@@ -1608,6 +1862,102 @@ export interface operations {
           };
         };
       };
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      413: components['responses']['BodyTooLarge'];
+      415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  legalDocuments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The outcome */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalReply'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  legalDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        document: 'terms' | 'privacy';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The outcome */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalDocumentReply'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  giveConsent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "agree": "2026-12-01,2026-12-01"
+         *     }
+         */
+        'application/json': {
+          /** @description "<terms version>,<privacy version>", as GET /legal says them */
+          agree: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The outcome (HTTP 200 for every business outcome) */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetReply'];
+        };
+      };
+      400: components['responses']['BadJson'];
       404: components['responses']['NotFound'];
       405: components['responses']['MethodNotAllowed'];
       413: components['responses']['BodyTooLarge'];

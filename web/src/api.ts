@@ -239,6 +239,56 @@ export function listAudit(
   );
 }
 
+/** What GET /legal answers (issue 15): the documents' versions and pages, what to send as `agree`, the filings. */
+export type LegalInfo = Required<
+  Pick<Schemas['LegalReply'], 'terms' | 'privacy' | 'agree' | 'agree_required' | 'filings'>
+>;
+/** One document as GET /legal/{name} answers it. */
+export type LegalDocument = NonNullable<Schemas['LegalDocumentReply']['document']>;
+/** What GET /users/export answers as `data`. */
+export type PersonalData = NonNullable<Schemas['PersonalDataReply']['data']>;
+
+/** GET /legal — the versions in force, the documents' pages, the filing numbers. */
+export function legalInfo(options?: ApiOptions): Promise<ApiResult<LegalInfo>> {
+  return call('GET', '/legal', undefined, options, (body) =>
+    isObject(body.terms) && isObject(body.privacy) && typeof body.agree === 'string' && isObject(body.filings)
+      ? (body as unknown as LegalInfo)
+      : undefined,
+  );
+}
+
+/** GET /legal/{name} — the user agreement or the privacy policy as HTML, in the page's language. */
+export function legalDocument(
+  name: 'terms' | 'privacy',
+  options?: ApiOptions,
+): Promise<ApiResult<LegalDocument>> {
+  return call('GET', `/legal/${name}`, undefined, options, (body) =>
+    isObject(body.document) && typeof body.document.html === 'string'
+      ? (body.document as unknown as LegalDocument)
+      : undefined,
+  );
+}
+
+/** POST /consents — agree to the versions in force (`agree` as GET /legal says it). */
+export function giveConsent(agree: string, options?: ApiOptions): Promise<ApiResult> {
+  return call('POST', '/consents', { agree }, options, noValue);
+}
+
+/** DELETE /users — delete one's account, proving it with the password (or an SMS code sent for 'delete'). */
+export function deleteAccount(
+  proof: { password: string } | { phone_code: string },
+  options?: ApiOptions,
+): Promise<ApiResult> {
+  return call('DELETE', '/users', proof, options, noValue);
+}
+
+/** GET /users/export — a copy of one's data. */
+export function exportData(options?: ApiOptions): Promise<ApiResult<PersonalData>> {
+  return call('GET', '/users/export', undefined, options, (body) =>
+    isObject(body.data) ? (body.data as unknown as PersonalData) : undefined,
+  );
+}
+
 /** GET /test/sms — test hook (MEDICINE_TEST_HOOKS=1 only): the last SMS code sent to `phone`. */
 export function lastSmsCodeForTests(phone: string, options?: ApiOptions): Promise<ApiResult<string>> {
   const path = `/test/sms?${new URLSearchParams({ phone }).toString()}`;

@@ -24,7 +24,7 @@ export function markBusy(button: HTMLButtonElement, busyText: Render): () => voi
 const FLASH_KEY = 'medicine.flash';
 
 /** The sentences one page may leave for the next to show once. */
-const FLASHES = ['flashRegistered', 'flashLoggedIn', 'flashPasswordReset'] as const;
+const FLASHES = ['flashRegistered', 'flashLoggedIn', 'flashPasswordReset', 'flashDeleted'] as const;
 export type Flash = (typeof FLASHES)[number];
 
 /**

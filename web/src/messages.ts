@@ -25,7 +25,7 @@ export interface Notice<Field extends string> {
 }
 
 export type SmsCodeField = 'phone' | 'captcha' | 'phone_code';
-export type RegisterField = 'phone' | 'captcha' | 'phone_code' | 'password' | 'password2' | 'types';
+export type RegisterField = 'phone' | 'captcha' | 'phone_code' | 'password' | 'password2' | 'types' | 'agree';
 export type LoginField = 'phone' | 'password';
 export type SmsLoginField = 'phone' | 'captcha' | 'phone_code';
 export type ResetField = 'phone' | 'captcha' | 'phone_code' | 'password' | 'password2';
@@ -151,6 +151,9 @@ export function registerFailure(result: Refusal | Unreachable, language?: Langua
   const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
   switch (result.code) {
     case RET.PARAMERR:
+      // Issue 15: the box was not ticked, or the documents changed since the page was loaded.
+      if (result.reason === 'consentMissing') return { field: 'agree', text: words.consentMissing };
+      if (result.reason === 'consentOutdated') return { field: 'agree', text: words.consentOutdated };
       switch (fieldOf(result)) {
         case 'phone_code':
           return { field: 'phone_code', text: words.smsCodeMissing };
@@ -337,6 +340,29 @@ export function passwordChangeFailure(
       return { field: 'form', text: paramSentence(result, words) };
     case RET.DATAERR:
       return { field: 'password2', text: words.passwordsDiffer };
+    case RET.REQERR:
+      if (result.retryAfterSeconds === null) return { field: 'form', text: words.refused };
+      return { field: 'form', text: words.loginTooManyFailures(tryAgain) };
+    case RET.IPERR:
+      return { field: 'form', text: words.loginNetworkTooManyFailures(tryAgain) };
+    default:
+      return { field: 'form', text: pageFailureText(result, language) };
+  }
+}
+
+export type DeleteField = 'delete_password' | 'delete_confirm';
+
+/** DELETE /users failures (issue 15): a wrong password counts toward the login lockout, as at login. */
+export function deleteFailure(result: Refusal | Unreachable, language?: Language): Notice<DeleteField> {
+  const words = text(language);
+  if (result.kind === 'unreachable') return { field: 'form', text: unreachableText(result, language) };
+  const tryAgain = tryAgainIn(result.retryAfterSeconds, words);
+  switch (result.code) {
+    case RET.PWDERR:
+      return { field: 'delete_password', text: words.oldPasswordWrong };
+    case RET.DATAERR:
+      // The last enabled administrator: the server's sentence says why.
+      return { field: 'form', text: result.msg };
     case RET.REQERR:
       if (result.retryAfterSeconds === null) return { field: 'form', text: words.refused };
       return { field: 'form', text: words.loginTooManyFailures(tryAgain) };

@@ -27,6 +27,9 @@ const PAGES: Readonly<Record<string, string>> = {
   experts: 'experts.html',
   expert: 'expert.html',
   admin: 'admin.html',
+  // Issue 15: one page shows either document, by its address.
+  terms: 'legal.html',
+  privacy: 'legal.html',
 };
 
 /** Only the server's own files: Vite emits no inline script or style, and the captcha is an /api image. */

@@ -6,7 +6,7 @@ import { sendOk, sendRet } from '../reply.js';
 import { named, paging, pagedReply, pagingQuery } from '../schemas.js';
 import type { RouteOptions } from './options.js';
 
-const entry = {
+export const auditEntrySchema = {
   type: 'object',
   required: ['id', 'at', 'user_id', 'phone', 'action', 'outcome', 'ip', 'user_agent', 'detail'],
   properties: {
@@ -34,7 +34,7 @@ export default async function auditRoutes(app: FastifyInstance, { services, cook
           ...pagingQuery,
           properties: { ...pagingQuery.properties, scope: { type: 'string', enum: ['all'] } },
         },
-        response: pagedReply(app, 'AuditPage', named(app, 'AuditEntry', entry)),
+        response: pagedReply(app, 'AuditPage', named(app, 'AuditEntry', auditEntrySchema)),
         security: [{ session: [] }, { bearer: [] }],
       },
     },

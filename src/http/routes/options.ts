@@ -6,4 +6,6 @@ export interface RouteOptions {
   services: Services;
   cookie: CookieSettings;
   testHooks: boolean;
+  /** The filing numbers every page's footer shows (issue 15); undefined when not set. */
+  filings: { icp: string | undefined; psb: string | undefined };
 }

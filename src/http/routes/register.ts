@@ -14,6 +14,7 @@ interface Body {
   password2: string;
   types?: AccountType;
   device_mark?: string;
+  agree?: string;
 }
 
 /** POST /register — contract §2: create a patient or doctor account and log it in. */
@@ -49,6 +50,10 @@ export default async function registerRoute(app: FastifyInstance, { services, co
             password2: requiredString(1024, 'The password again'),
             types: { type: 'string', enum: ACCOUNT_TYPES, default: 'patient' },
             device_mark: deviceMarkField,
+            agree: requiredString(
+              80,
+              'What the person agreed to: "<terms version>,<privacy version>" as GET /legal says them; required when CONSENT_REQUIRED=1',
+            ),
           },
         },
         response: loginReplies(
@@ -59,10 +64,10 @@ export default async function registerRoute(app: FastifyInstance, { services, co
       },
     },
     async (request, reply) => {
-      const { phone, phone_code: phoneCode, password, password2, types } = request.body;
+      const { phone, phone_code: phoneCode, password, password2, types, agree } = request.body;
       const client = clientOf(request);
       const result = await services.accounts.registerAccount(
-        { phone, phoneCode, password, password2, types },
+        { phone, phoneCode, password, password2, types, ...(agree !== undefined && { agree }) },
         client,
       );
       if (!result.ok) return sendFailure(reply, result);

@@ -23,7 +23,7 @@ interface LoginBody {
   device_mark?: string;
 }
 
-const sessionInfo = {
+export const sessionInfo = {
   type: 'object',
   required: ['id', 'created_at', 'last_used_at', 'ip', 'user_agent', 'current'],
   properties: {

@@ -46,7 +46,7 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
               enum: SMS_PURPOSES,
               default: 'register',
               description:
-                'register (refused for a registered phone), login or reset (refused for an unknown one)',
+                "register (refused for a registered phone); login, reset or delete (deleting one's account; refused for an unknown phone)",
             },
           },
         },

@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { User } from '../../services/users.js';
 import { toProfile } from '../../services/accounts.js';
 import { sendFailure, sendOk } from '../reply.js';
-import { named, retReply } from '../schemas.js';
-import { loggedIn } from '../current-user.js';
+import { named, requiredString, retReplies, retReply } from '../schemas.js';
+import { clientOf, loggedIn } from '../current-user.js';
+import { clearSessionCookie } from '../session-cookie.js';
+import { auditEntrySchema } from './audit.js';
+import { sessionInfo } from './sessions.js';
 import {
   PROFILE_FIELDS,
   profileBodySchema,
@@ -37,24 +40,68 @@ const userReply = {
 /** Beside `user` (whose shape the contract fixes): role, doctor standing, doctor's fields. */
 const account = {
   type: 'object',
-  required: ['role', 'expert_status', 'major', 'grade'],
+  required: ['role', 'expert_status', 'major', 'grade', 'consent_required'],
   properties: {
     role: { type: 'string', enum: ['user', 'admin'] },
     expert_status: { type: ['string', 'null'], enum: ['pending', 'approved', 'rejected', null] },
     major: storedSchema(PROFILE_FIELDS.major),
     grade: storedSchema(PROFILE_FIELDS.grade),
+    consent_required: {
+      type: 'boolean',
+      description:
+        'Issue 15: the person has not agreed to the documents in force (a version changed): ask, then POST /consents',
+    },
   },
 } as const;
 
-const accountOf = (user: User) => ({
-  role: user.role,
-  expert_status: user.expertStatus,
-  major: user.major,
-  grade: user.grade,
-});
+/** A copy of one's data (GET /users/export). */
+const personalData = {
+  type: 'object',
+  required: ['exported_at', 'profile', 'consents', 'sessions', 'audit'],
+  properties: {
+    exported_at: { type: 'string' },
+    profile: {
+      type: 'object',
+      required: [...userReply.properties.user.required, ...account.required.slice(0, 4), 'created_at'],
+      properties: {
+        ...userReply.properties.user.properties,
+        ...account.properties,
+        created_at: { type: 'string' },
+      },
+    },
+    consents: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['terms_version', 'privacy_version', 'agreed_at', 'ip', 'user_agent'],
+        properties: {
+          terms_version: { type: 'string' },
+          privacy_version: { type: 'string' },
+          agreed_at: { type: 'string' },
+          ip: nullable('string'),
+          user_agent: nullable('string'),
+        },
+      },
+    },
+    sessions: { type: 'array', items: sessionInfo },
+    audit: { type: 'array', items: auditEntrySchema },
+  },
+} as const;
+
+interface DeleteBody {
+  password?: string;
+  phone_code?: string;
+}
 
 /** GET /users — who is logged in (contract §2); PUT /users — edit one's own profile. */
 export default async function usersRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
+  const accountOf = async (user: User) => ({
+    role: user.role,
+    expert_status: user.expertStatus,
+    major: user.major,
+    grade: user.grade,
+    consent_required: await services.consents.consentRequired(user.id),
+  });
   const reply200 = {
     200: named(app, 'UserReply', { ...userReply, properties: { ...userReply.properties, account } }),
   };
@@ -71,7 +118,7 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     async (request, reply) => {
       const me = await loggedIn(services, cookie, request, reply);
       if (me === null) return reply;
-      return sendOk(reply, 'found', { user: toProfile(me.user), account: accountOf(me.user) });
+      return sendOk(reply, 'found', { user: toProfile(me.user), account: await accountOf(me.user) });
     },
   );
 
@@ -99,8 +146,69 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
       if (!result.ok) return sendFailure(reply, result);
       return sendOk(reply, 'profileUpdated', {
         user: toProfile(result.value),
-        account: accountOf(result.value),
+        account: await accountOf(result.value),
       });
+    },
+  );
+
+  app.delete<{ Body: DeleteBody | undefined }>(
+    '/users',
+    {
+      schema: {
+        summary:
+          'Delete one’s account and its personal data, with fresh proof (the password, or an SMS code sent for delete)',
+        operationId: 'deleteAccount',
+        body: {
+          type: 'object',
+          examples: [{ password: 'a long password' }, { phone_code: '003533' }],
+          properties: {
+            password: requiredString(1024, 'The password, again'),
+            phone_code: requiredString(16, 'Or an SMS code sent with purpose "delete"'),
+          },
+        },
+        response: retReplies(
+          { re_code: '0', msg: '账号已注销' },
+          { re_code: '4106', msg: '原密码错误', reason: 'oldPasswordWrong' },
+        ),
+        security: [{ session: [] }, { bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      const { password, phone_code: phoneCode } = request.body ?? {};
+      const result = await services.accounts.deleteAccount(
+        me.user,
+        { ...(password !== undefined && { password }), ...(phoneCode !== undefined && { phoneCode }) },
+        clientOf(request),
+      );
+      if (!result.ok) return sendFailure(reply, result);
+      if (me.sessionId !== undefined) clearSessionCookie(reply, cookie);
+      return sendOk(reply, 'accountDeleted');
+    },
+  );
+
+  app.get(
+    '/users/export',
+    {
+      schema: {
+        summary: 'A copy of one’s data: profile, consents, sessions, audit entries (a JSON download)',
+        operationId: 'exportData',
+        response: {
+          200: named(app, 'PersonalDataReply', {
+            ...retReply,
+            properties: { ...retReply.properties, data: personalData },
+          }),
+        },
+        security: [{ session: [] }, { bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      const me = await loggedIn(services, cookie, request, reply);
+      if (me === null) return reply;
+      const data = await services.personalData.exportData(me.user, me.sessionHash, clientOf(request));
+      reply.header('content-disposition', `attachment; filename="medicine-data-${me.user.id}.json"`);
+      return sendOk(reply, 'found', { data });
     },
   );
 }

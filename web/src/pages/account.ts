@@ -26,6 +26,7 @@ import {
   type PasswordChangeField,
   type ProfileField,
 } from '../messages.js';
+import { startPersonalData } from '../personal-data.js';
 import { checkNewPassword, checkPassword, checkPasswordAgain } from '../validation.js';
 import {
   inputMaxLength,
@@ -125,6 +126,8 @@ function fillProfile(user: User, account: Account): void {
 function showAccount({ user, account }: UserAndAccount): void {
   fillProfile(user, account);
   page.show('account');
+  // Issue 15: asking again after a document changed, a copy of one's data, deletion.
+  startPersonalData(account, () => page.loggedOut());
   void loadSessions();
   void loadAudit();
 }

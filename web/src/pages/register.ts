@@ -1,4 +1,4 @@
-import { register, type AccountType } from '../api.js';
+import { legalInfo, register, type AccountType } from '../api.js';
 import { byId, markBusy, setFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
@@ -15,6 +15,7 @@ const smsCode = byId('phone_code', HTMLInputElement);
 const password = byId('password', HTMLInputElement);
 const password2 = byId('password2', HTMLInputElement);
 const submitButton = byId('register-submit', HTMLButtonElement);
+const agreeBox = byId('agree', HTMLInputElement);
 
 const messages = new FormMessages<RegisterField>(
   form,
@@ -25,10 +26,19 @@ const messages = new FormMessages<RegisterField>(
     password: 'password',
     password2: 'password2',
     types: 'types',
+    agree: 'agree',
   },
   byId('form-error', HTMLElement),
 );
 const sender = new SmsCodeSender<RegisterField>('register', messages);
+
+/** The versions the links show, as `agree` sends them (GET /legal); asked again at submit if it failed. */
+let agreedVersions: Promise<string | null> = readVersions();
+
+async function readVersions(): Promise<string | null> {
+  const result = await legalInfo();
+  return result.kind === 'ok' ? result.value.agree : null;
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -46,11 +56,21 @@ form.addEventListener('submit', async (event) => {
     ['phone_code', () => checkSmsCode(typed.phone_code)],
     ['password', () => checkNewPassword(typed.password)],
     ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
+    ['agree', () => (agreeBox.checked ? null : text().consentMissing)],
   ]);
   if (!ready) return;
 
   const done = markBusy(submitButton, () => text().registering);
+  let agree = await agreedVersions;
+  if (agree === null) agree = await (agreedVersions = readVersions());
+  if (agree === null) {
+    // Without the versions the box agreed to, the consent could not be recorded: nothing is sent.
+    done();
+    messages.show(() => ({ field: 'form', text: text().unreachableNetwork }));
+    return;
+  }
   const result = await register({
+    agree,
     phone: cleanPhone(typed.phone),
     phone_code: typed.phone_code.replace(/\s/g, ''),
     password: typed.password,
