@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { User, UserStore } from '../db/user-store.js';
+import type { UserStore } from '../db/user-store.js';
+import type { User } from './users.js';
 
 /**
  * Erasing an account (PIPL Art. 47, issue 15), the part the API (after fresh proof) and the

@@ -1,4 +1,4 @@
-import type { User } from '../db/user-store.js';
+import type { User } from './users.js';
 import type { Clock } from '../clock.js';
 import { toProfile, type Profile } from './accounts.js';
 import type { AuditService, AuditView } from './audit.js';

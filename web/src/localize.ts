@@ -7,7 +7,6 @@ import {
   useLanguage,
   type Language,
 } from './language.js';
-import { startSiteFooter } from './site-footer.js';
 
 /**
  * Puts the page in its language and keeps it there: the texts the HTML names in
@@ -106,7 +105,6 @@ export function startLocalization(): void {
   // The HTML hides the switch: without the script it could not switch anything.
   languageSwitch.hidden = false;
   // Every page calls this first, so the footer (links to the documents, filing numbers) comes with it.
-  startSiteFooter();
 
   // A choice made in another tab of the site, or while this page sat in the back/forward cache.
   window.addEventListener('storage', (event) => {

@@ -6,7 +6,7 @@ import { text } from './i18n.js';
  * The footer of every page (issue 15): links to the user agreement and the privacy policy,
  * and the ICP and public-security filing numbers when the operator set them (ICP_FILING,
  * PSB_FILING), each linked to its official register. One script puts it on every page
- * (startLocalization calls it), so no page's HTML repeats it; the links are there at once,
+ * (startPage in start-page.ts calls it), so no page's HTML repeats it; the links are there at once,
  * the filing numbers once GET /legal answers.
  */
 export function startSiteFooter(): void {

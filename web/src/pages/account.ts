@@ -18,7 +18,8 @@ import { FormMessages } from '../form-messages.js';
 import { GuardedPage } from '../guarded.js';
 import { text } from '../i18n.js';
 import { currentLanguage } from '../language.js';
-import { onLanguageChange, showText, startLocalization } from '../localize.js';
+import { onLanguageChange, showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import {
   pageFailureText,
   passwordChangeFailure,
@@ -37,7 +38,7 @@ import {
   type ProfileProblem,
 } from '../../../src/shared/profile-fields.js';
 
-startLocalization();
+startPage();
 
 const page = new GuardedPage(['account'], showAccount);
 

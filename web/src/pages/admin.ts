@@ -3,10 +3,11 @@ import { byId, markBusy } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { GuardedPage } from '../guarded.js';
 import { text } from '../i18n.js';
-import { showText, startLocalization } from '../localize.js';
+import { showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { adminFailure, type AdminField } from '../messages.js';
 
-startLocalization();
+startPage();
 
 const page = new GuardedPage(['admin', 'forbidden'], ({ account }) =>
   page.show(account.role === 'admin' ? 'admin' : 'forbidden'),

@@ -2,10 +2,11 @@ import { getExpert, RET } from '../api.js';
 import { byId } from '../dom.js';
 import { gradeText } from '../grades.js';
 import { text } from '../i18n.js';
-import { showText, startLocalization } from '../localize.js';
+import { showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { pageFailureText } from '../messages.js';
 
-startLocalization();
+startPage();
 
 const heading = byId('expert-name', HTMLElement);
 const status = byId('expert-status', HTMLElement);

@@ -1,11 +1,12 @@
 import { listExperts, type Expert, type PageOf } from '../api.js';
 import { byId } from '../dom.js';
 import { text } from '../i18n.js';
-import { onLanguageChange, showText, startLocalization } from '../localize.js';
+import { onLanguageChange, showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { gradeText } from '../grades.js';
 import { pageFailureText } from '../messages.js';
 
-startLocalization();
+startPage();
 
 const list = byId('experts', HTMLUListElement);
 const status = byId('list-status', HTMLElement);

@@ -1,10 +1,11 @@
 import { currentAccount, logOut, RET, type UserAndAccount } from '../api.js';
 import { byId, markBusy, takeFlash } from '../dom.js';
 import { text } from '../i18n.js';
-import { showText, startLocalization } from '../localize.js';
+import { showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { unreachableText } from '../messages.js';
 
-startLocalization();
+startPage();
 
 const views = {
   loading: byId('view-loading', HTMLElement),

@@ -1,10 +1,11 @@
 import { legalDocument, type LegalDocument } from '../api.js';
 import { byId } from '../dom.js';
 import { text } from '../i18n.js';
-import { onLanguageChange, showText, startLocalization } from '../localize.js';
+import { onLanguageChange, showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { pageFailureText } from '../messages.js';
 
-startLocalization();
+startPage();
 
 const status = byId('legal-status', HTMLElement);
 const version = byId('legal-version', HTMLElement);

@@ -2,12 +2,13 @@ import { logIn, logInWithCode } from '../api.js';
 import { byId, markBusy, setFlash, takeFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
-import { showText, startLocalization } from '../localize.js';
+import { showText } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { loginFailure, smsLoginFailure, type LoginField, type SmsLoginField } from '../messages.js';
 import { SmsCodeSender } from '../sms-sender.js';
 import { checkPassword, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
 
-startLocalization();
+startPage();
 
 type Field = LoginField | SmsLoginField;
 

@@ -1,4 +1,4 @@
-import { startLocalization } from '../localize.js';
+import { startPage } from '../start-page.js';
 
 // The 404 page only speaks: its words, in the reader's language, and the language switch.
-startLocalization();
+startPage();

@@ -2,12 +2,12 @@ import { resetPassword } from '../api.js';
 import { byId, markBusy, setFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
-import { startLocalization } from '../localize.js';
+import { startPage } from '../start-page.js';
 import { resetFailure, type ResetField } from '../messages.js';
 import { SmsCodeSender } from '../sms-sender.js';
 import { checkNewPassword, checkPasswordAgain, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
 
-startLocalization();
+startPage();
 
 const form = byId('reset-form', HTMLFormElement);
 const phone = byId('phone', HTMLInputElement);
