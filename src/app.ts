@@ -51,6 +51,10 @@ import { PasswordGuesses } from './services/password-guesses.js';
 import { SessionService } from './services/sessions.js';
 import { SmsCodeService } from './services/sms-codes.js';
 import { TokenService } from './services/tokens.js';
+import { MiniProgramService, WeChatAccessTokens } from './services/mini-programs.js';
+import { AlipayApi } from './mini-programs/alipay.js';
+import { WeChatApi } from './mini-programs/wechat.js';
+import miniProgramRoutes from './http/routes/mini-programs.js';
 import { openSmsSender } from './sms/open-sender.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -242,6 +246,22 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     { ...config.tokens, idleSeconds: config.sessionTtlSeconds },
     audit,
   );
+  // Issue 17: each platform on only when configured.
+  const { wechat, alipay, timeoutMs: platformTimeoutMs } = config.miniPrograms;
+  const wechatApi = wechat && new WeChatApi(wechat, platformTimeoutMs);
+  const miniPrograms = new MiniProgramService(
+    database,
+    accounts,
+    phones,
+    clock,
+    audit,
+    log,
+    wechatApi && {
+      api: wechatApi,
+      tokens: new WeChatAccessTokens(store, wechatApi, clock, platformTimeoutMs),
+    },
+    alipay && new AlipayApi(alipay, platformTimeoutMs, () => clock.now()),
+  );
   const services: Services = {
     captchas,
     smsCodes,
@@ -252,6 +272,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     audit,
     altcha,
     tokens,
+    miniPrograms,
   };
   app.decorate('services', services);
 
@@ -311,6 +332,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
         auditRoutes,
         altchaRoute,
         tokenRoutes,
+        miniProgramRoutes,
       ]) {
         await api.register(routes, routeOptions);
       }

@@ -6,6 +6,16 @@ export interface Database {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   device_marks: DeviceMarksTable;
+  login_links: LoginLinksTable;
+}
+
+/** Mini-program identities linked to accounts (issue 17). */
+export interface LoginLinksTable {
+  provider: string;
+  subject: string;
+  union_id: string | null;
+  user_id: number;
+  created_at: number | string;
 }
 
 export interface DeviceMarksTable {

@@ -47,6 +47,7 @@ export type AdminLoss = 'disable' | 'demote';
 
 export interface NewUser {
   phone: string;
+  /** '' for an account opened by a mini program: it has no password until one is set (reset). */
   passwordHash: string;
   name: string;
   types: AccountType;
@@ -161,7 +162,47 @@ export interface DeviceMarkStore {
   deleteExpiredDeviceMarks(now: number): Promise<number>;
 }
 
-export interface AccountDatabase extends UserStore, SessionStore, AuditStore, DeviceMarkStore {
+/** A platform that vouches for a person in its mini programs (issue 17). */
+export type LinkProvider = 'wechat' | 'alipay';
+
+/** A platform's identity of a person: WeChat's openid (and unionid), Alipay's user_id or open_id. */
+export interface LinkIdentity {
+  provider: LinkProvider;
+  subject: string;
+  unionId: string | null;
+}
+
+export interface LoginLink extends LinkIdentity {
+  userId: number;
+  createdAt: number;
+}
+
+/** What linking an identity to an account came to. */
+export type LinkOutcome = 'linked' | 'already' | 'takenByOther' | 'providerTaken';
+
+export interface LinkStore {
+  /** The account the identity (its subject, else its union id) is linked to. */
+  findUserByLink(identity: LinkIdentity): Promise<User | null>;
+  listLinks(userId: number): Promise<LoginLink[]>;
+  /**
+   * Links the identity to the account; the unique indexes decide races: `takenByOther`
+   * when another account holds it, `providerTaken` when this account is linked to
+   * another identity of the same provider.
+   */
+  addLink(userId: number, identity: LinkIdentity, createdAt: number): Promise<LinkOutcome>;
+  /**
+   * Unlinks the account's identity of this provider, unless that would leave the account
+   * with no way to log in (no password, no other link); says what it did.
+   */
+  removeLink(userId: number, provider: LinkProvider): Promise<'removed' | 'none' | 'lastWay'>;
+  /**
+   * Creates the account (no password), its link and its first session in one transaction;
+   * null, having written nothing, when the phone is registered or the identity linked meanwhile.
+   */
+  createLinkedUser(user: NewUser, identity: LinkIdentity, firstSession: NewSession): Promise<User | null>;
+}
+
+export interface AccountDatabase extends UserStore, SessionStore, AuditStore, DeviceMarkStore, LinkStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -13,7 +13,9 @@ export type AuditAction =
   | 'sms_sent'
   | 'lockout'
   | 'admin'
-  | 'token';
+  | 'token'
+  | 'link'
+  | 'unlink';
 
 export interface AuditEvent {
   action: AuditAction;

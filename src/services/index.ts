@@ -7,6 +7,7 @@ import type { CaptchaService } from './captcha.js';
 import type { SessionService } from './sessions.js';
 import type { SmsCodeService } from './sms-codes.js';
 import type { TokenService } from './tokens.js';
+import type { MiniProgramService } from './mini-programs.js';
 
 /** The domain, as the HTTP layer sees it. */
 export interface Services {
@@ -20,4 +21,6 @@ export interface Services {
   altcha: AltchaService;
   /** Bearer tokens for apps and other services (issue 14). */
   tokens: TokenService;
+  /** WeChat and Alipay mini-program logins and linked platforms (issue 17). */
+  miniPrograms: MiniProgramService;
 }

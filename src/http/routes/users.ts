@@ -46,6 +46,20 @@ const account = {
   },
 } as const;
 
+/** GET /users only: the mini-program platforms the account is linked to (issue 17). */
+const links = {
+  type: 'array',
+  description: 'The platforms (WeChat, Alipay) this account is linked to; GET /users only',
+  items: {
+    type: 'object',
+    required: ['provider', 'linked_at'],
+    properties: {
+      provider: { type: 'string', enum: ['wechat', 'alipay'] },
+      linked_at: { type: 'string', description: 'ISO 8601 time' },
+    },
+  },
+} as const;
+
 const accountOf = (user: User) => ({
   role: user.role,
   expert_status: user.expertStatus,
@@ -56,7 +70,10 @@ const accountOf = (user: User) => ({
 /** GET /users — who is logged in (contract §2); PUT /users — edit one's own profile. */
 export default async function usersRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
   const reply200 = {
-    200: named(app, 'UserReply', { ...userReply, properties: { ...userReply.properties, account } }),
+    200: named(app, 'UserReply', {
+      ...userReply,
+      properties: { ...userReply.properties, account, links },
+    }),
   };
   app.get(
     '/users',
@@ -71,7 +88,11 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     async (request, reply) => {
       const me = await loggedIn(services, cookie, request, reply);
       if (me === null) return reply;
-      return sendOk(reply, 'found', { user: toProfile(me.user), account: accountOf(me.user) });
+      return sendOk(reply, 'found', {
+        user: toProfile(me.user),
+        account: accountOf(me.user),
+        links: await services.miniPrograms.links(me.user.id),
+      });
     },
   );
 
