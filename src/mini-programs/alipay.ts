@@ -156,8 +156,13 @@ export class AlipayApi {
     const node = parseJsonObject(raw ?? '');
     if (raw === null || node === undefined)
       throw this.failure(LOCAL_CODES.badResponse, 'no response node', hidden);
-    // Every answer, a refusal too, is believed only once Alipay's signature over the node's own bytes holds.
-    if (typeof answer.sign !== 'string' || !verifies(raw, answer.sign, this.settings.publicKey))
+    // An identity is believed only once Alipay's signature over the node's own bytes holds; a
+    // refusal may come unsigned (it logs nobody in), but a signature that is there must hold.
+    const unsignedRefusal = nodeName === 'error_response' && answer.sign === undefined;
+    if (
+      !unsignedRefusal &&
+      (typeof answer.sign !== 'string' || !verifies(raw, answer.sign, this.settings.publicKey))
+    )
       throw this.failure(LOCAL_CODES.badSignature, 'the answer is not signed by Alipay', hidden);
     if (node.code !== undefined && node.code !== '10000') {
       const code =
