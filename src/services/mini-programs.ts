@@ -169,15 +169,7 @@ export class MiniProgramService {
       const outcome = await this.users.addLink(user.id, identity, this.clock.now());
       if (outcome === 'takenByOther') return fail(RET.DATAEXIST, 'platformLinkedElsewhere');
       if (outcome === 'providerTaken') return fail(RET.DATAEXIST, 'providerAlreadyLinked');
-      if (outcome === 'linked')
-        await this.audit.record({
-          action: 'link',
-          outcome: 'success',
-          userId: user.id,
-          phone: user.phone,
-          client,
-          detail: provider,
-        });
+      if (outcome === 'linked') await this.recordLink('link', user, provider, client);
       return ok();
     });
   }
@@ -187,15 +179,24 @@ export class MiniProgramService {
     const outcome = await this.users.removeLink(user.id, provider);
     if (outcome === 'none') return fail(RET.NODATA, 'linkNotFound');
     if (outcome === 'lastWay') return fail(RET.DATAERR, 'lastLoginWay');
-    await this.audit.record({
-      action: 'unlink',
+    await this.recordLink('unlink', user, provider, client);
+    return ok();
+  }
+
+  private recordLink(
+    action: 'link' | 'unlink',
+    user: Pick<User, 'id' | 'phone'>,
+    provider: LinkProvider,
+    client: ClientInfo,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
       outcome: 'success',
       userId: user.id,
       phone: user.phone,
       client,
       detail: provider,
     });
-    return ok();
   }
 
   /** What `GET /users` lists: the platforms the account is linked to (never their ids). */
@@ -247,15 +248,7 @@ export class MiniProgramService {
           if (winner !== null) return this.accounts.logInLinked(winner, client, identity.provider);
           continue;
         }
-        if (outcome === 'linked')
-          await this.audit.record({
-            action: 'link',
-            outcome: 'success',
-            userId: owner.id,
-            phone,
-            client,
-            detail: identity.provider,
-          });
+        if (outcome === 'linked') await this.recordLink('link', owner, identity.provider, client);
         return this.accounts.logInLinked(owner, client, identity.provider);
       }
       const opened = await this.accounts.registerLinkedAccount(

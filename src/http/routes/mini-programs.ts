@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountType, LinkProvider } from '../../db/user-store.js';
 import { ACCOUNT_TYPES } from '../../services/accounts.js';
 import { clientOf, loggedIn } from '../current-user.js';
@@ -54,6 +54,28 @@ interface AlipayBody {
 export default async function miniProgramRoutes(app: FastifyInstance, { services, cookie }: RouteOptions) {
   const { miniPrograms } = services;
 
+  /** Both logins: the platform's proofs to the service, its answer handed over as every login's is. */
+  const logIn = async (
+    request: FastifyRequest<{ Body: { types?: AccountType; agree?: string } }>,
+    reply: FastifyReply,
+    method: 'logInWithWeChat' | 'logInWithAlipay',
+    code: string,
+    phone: string | undefined,
+  ) => {
+    const { types, agree } = request.body;
+    const result = await miniPrograms[method](
+      {
+        code,
+        ...(phone !== undefined && { phone }),
+        ...(types && { types }),
+        ...(agree !== undefined && { agree }),
+      },
+      clientOf(request),
+    );
+    if (!result.ok) return sendFailure(reply, result);
+    return handOverSession(services, request, reply, result.value, cookie, 'loggedIn');
+  };
+
   app.post<{ Body: WeChatBody }>(
     '/wechat/sessions',
     {
@@ -80,20 +102,8 @@ export default async function miniProgramRoutes(app: FastifyInstance, { services
         response: loginReplies({ re_code: '0', msg: '登陆成功' }, ...failures),
       },
     },
-    async (request, reply) => {
-      const { login_code: code, phone_code: phone, types, agree } = request.body;
-      const result = await miniPrograms.logInWithWeChat(
-        {
-          code,
-          ...(phone !== undefined && { phone }),
-          ...(types && { types }),
-          ...(agree !== undefined && { agree }),
-        },
-        clientOf(request),
-      );
-      if (!result.ok) return sendFailure(reply, result);
-      return handOverSession(services, request, reply, result.value, cookie, 'loggedIn');
-    },
+    (request, reply) =>
+      logIn(request, reply, 'logInWithWeChat', request.body.login_code, request.body.phone_code),
   );
 
   app.post<{ Body: AlipayBody }>(
@@ -123,20 +133,8 @@ export default async function miniProgramRoutes(app: FastifyInstance, { services
         }),
       },
     },
-    async (request, reply) => {
-      const { auth_code: code, phone_response: phone, types, agree } = request.body;
-      const result = await miniPrograms.logInWithAlipay(
-        {
-          code,
-          ...(phone !== undefined && { phone }),
-          ...(types && { types }),
-          ...(agree !== undefined && { agree }),
-        },
-        clientOf(request),
-      );
-      if (!result.ok) return sendFailure(reply, result);
-      return handOverSession(services, request, reply, result.value, cookie, 'loggedIn');
-    },
+    (request, reply) =>
+      logIn(request, reply, 'logInWithAlipay', request.body.auth_code, request.body.phone_response),
   );
 
   app.post<{ Params: { provider: LinkProvider }; Body: { code: string } }>(
