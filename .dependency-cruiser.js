@@ -3,7 +3,7 @@
 // surely as a value does. README.md, "Layers", says the same rules in words.
 
 /** Adapters: the infrastructure behind the ports. None of them imports another. */
-const ADAPTERS = '(db|store|sms|captcha|passwords|metrics|tokens)';
+const ADAPTERS = '(db|store|sms|captcha|passwords|metrics|tokens|mini-programs)';
 
 /**
  * The one file of each adapter folder the services may import: its port (the interface and
@@ -16,6 +16,7 @@ const PORTS = [
   '^src/captcha/captcha-renderer[.]ts$',
   '^src/passwords/password-hasher[.]ts$',
   '^src/tokens/keys[.]ts$',
+  '^src/mini-programs/platforms[.]ts$',
 ];
 
 /** What the services own that an adapter may need: the domain types and the events port. */

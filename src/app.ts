@@ -59,6 +59,10 @@ import { PersonalDataService } from './services/personal-data.js';
 import { RetentionJob } from './services/retention.js';
 import consentRoutes from './http/routes/consents.js';
 import legalRoutes from './http/routes/legal.js';
+import { MiniProgramService, WeChatAccessTokens } from './services/mini-programs.js';
+import { AlipayApi } from './mini-programs/alipay.js';
+import { WeChatApi } from './mini-programs/wechat.js';
+import miniProgramRoutes from './http/routes/mini-programs.js';
 import { openSmsSender } from './sms/open-sender.js';
 import type { SmsSender } from './sms/sms-sender.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -255,6 +259,22 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     { ...config.tokens, idleSeconds: config.sessionTtlSeconds },
     audit,
   );
+  // Issue 17: each platform on only when configured.
+  const { wechat, alipay, timeoutMs: platformTimeoutMs } = config.miniPrograms;
+  const wechatApi = wechat && new WeChatApi(wechat, platformTimeoutMs);
+  const miniPrograms = new MiniProgramService(
+    database,
+    accounts,
+    phones,
+    clock,
+    audit,
+    log,
+    wechatApi && {
+      api: wechatApi,
+      tokens: new WeChatAccessTokens(store, wechatApi, clock, platformTimeoutMs),
+    },
+    alipay && new AlipayApi(alipay, platformTimeoutMs, () => clock.now()),
+  );
   const services: Services = {
     captchas,
     smsCodes,
@@ -268,6 +288,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     legal,
     consents,
     personalData: new PersonalDataService(consents, sessions, audit, clock),
+    miniPrograms,
   };
   app.decorate('services', services);
 
@@ -333,6 +354,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
         tokenRoutes,
         legalRoutes,
         consentRoutes,
+        miniProgramRoutes,
       ]) {
         await api.register(routes, routeOptions);
       }

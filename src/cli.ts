@@ -21,7 +21,7 @@ const USAGE = `usage: medicine <command> [arguments] [--json]
 commands:
   migrate                              bring the database DATABASE_URL names up to date
   user list [--page N] [--count N]     accounts, oldest first
-  user show <phone|id>                 one account
+  user show <phone|id>                 one account, with the platforms (WeChat, Alipay) it is linked to
   user approve|reject <phone|id>       vet a doctor
   user disable|enable <phone|id>       a disabled account cannot log in; its sessions end
   user set-role <phone|id> user|admin  give or take the admin role (never from the last enabled admin)
@@ -115,7 +115,19 @@ async function userCommand(
     return;
   }
   const user = await findUser(db, config, key);
-  if (sub === 'show') return out(json ? JSON.stringify(describeUser(user)) : userLine(user));
+  if (sub === 'show') {
+    // Issue 17: the platforms the account is linked to (never their ids for the person).
+    const links = await db.listLinks(user.id);
+    const linked = links.map((link) => ({
+      provider: link.provider,
+      linked_at: new Date(link.createdAt).toISOString(),
+    }));
+    if (json) return out(JSON.stringify({ ...describeUser(user), links: linked }));
+    out(userLine(user));
+    return out(
+      `        linked: ${linked.length === 0 ? 'none' : linked.map((l) => `${l.provider} (since ${l.linked_at})`).join(', ')}`,
+    );
+  }
   if (sub === 'delete') {
     if (!argv.includes('--yes')) throw new UsageError('user delete cannot be undone: add --yes');
     // The pseudonyms of the audit log are keyed with the server's secret, so they match the API's.

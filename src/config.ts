@@ -11,6 +11,8 @@ import {
 } from './sms/registry.js';
 import { LEGAL_TEMPLATES_DIR } from './paths.js';
 import { parsePrivateKeys } from './tokens/keys.js';
+import { readAesKey, readRsaKey, type AlipaySettings } from './mini-programs/alipay.js';
+import type { WeChatSettings } from './mini-programs/wechat.js';
 
 /**
  * Everything the service can be told from outside, read once from the environment,
@@ -99,7 +101,91 @@ export interface Config {
   readonly tokens: TokenSettings;
   /** Issue 15: the documents people agree to, consent, retention, filing numbers. */
   readonly legal: LegalSettings;
+  /** WeChat and Alipay mini-program logins (issue 17): see MiniProgramSettings. */
+  readonly miniPrograms: MiniProgramSettings;
 }
+
+// --- Mini-program logins (issue 17).
+export interface MiniProgramSettings {
+  /** WECHAT_APP_ID and WECHAT_APP_SECRET (both, or neither: then WeChat logins are off). */
+  readonly wechat: WeChatSettings | undefined;
+  /** ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY, ALIPAY_PUBLIC_KEY, ALIPAY_AES_KEY (all, or none: then Alipay logins are off). */
+  readonly alipay: AlipaySettings | undefined;
+  /** MINI_PROGRAM_TIMEOUT_MS: a platform slower than this is a THIRDERR (default 5000). */
+  readonly timeoutMs: number;
+}
+
+/** The variables of one platform: all set (the platform is on), or none (off); else the missing ones are named. */
+function allOrNone<const N extends SettingName>(env: Settings, names: readonly N[], platform: string) {
+  const values = names.map((name) => env[name]?.trim() || undefined);
+  if (values.every((v) => v === undefined)) return undefined;
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required to turn ${platform} logins on`,
+    );
+  return Object.fromEntries(names.map((name, i) => [name, values[i] as string])) as Record<N, string>;
+}
+
+function platformUrl(
+  env: Settings,
+  name: SettingName,
+  fallback: string,
+  production: boolean,
+  origin: boolean,
+): string {
+  const raw = env[name]?.trim() || fallback;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || (origin && url.pathname !== '/'))
+    throw new ConfigError(
+      `${name} must be an http(s) ${origin ? 'origin' : 'URL'} such as ${fallback}, got "${raw}"`,
+    );
+  if (production && url.protocol !== 'https:')
+    throw new ConfigError(`${name} must use https when NODE_ENV=production`);
+  return origin ? url.origin : url.href;
+}
+
+function miniProgramSettings(env: Settings, production: boolean): MiniProgramSettings {
+  const wechat = allOrNone(env, ['WECHAT_APP_ID', 'WECHAT_APP_SECRET'], 'WeChat');
+  const alipay = allOrNone(
+    env,
+    ['ALIPAY_APP_ID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'ALIPAY_AES_KEY'],
+    'Alipay',
+  );
+  const key = <T>(name: SettingName, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new ConfigError(`${name} ${error instanceof Error ? error.message : 'is unreadable'}`);
+    }
+  };
+  return Object.freeze({
+    wechat:
+      wechat &&
+      Object.freeze({
+        appId: wechat.WECHAT_APP_ID,
+        appSecret: wechat.WECHAT_APP_SECRET,
+        apiBaseUrl: platformUrl(env, 'WECHAT_API_BASE_URL', 'https://api.weixin.qq.com', production, true),
+      }),
+    alipay:
+      alipay &&
+      Object.freeze({
+        appId: alipay.ALIPAY_APP_ID,
+        privateKey: key('ALIPAY_PRIVATE_KEY', () => readRsaKey('private', alipay.ALIPAY_PRIVATE_KEY)),
+        publicKey: key('ALIPAY_PUBLIC_KEY', () => readRsaKey('public', alipay.ALIPAY_PUBLIC_KEY)),
+        aesKey: key('ALIPAY_AES_KEY', () => readAesKey(alipay.ALIPAY_AES_KEY)),
+        gateway: platformUrl(
+          env,
+          'ALIPAY_GATEWAY',
+          'https://openapi.alipay.com/gateway.do',
+          production,
+          false,
+        ),
+      }),
+    timeoutMs: integer(env, 'MINI_PROGRAM_TIMEOUT_MS', 5000, 100, 60_000),
+  });
+}
+// --- end of mini-program logins.
 
 // --- Bearer tokens (issue 14): every setting of the token feature, read by tokenSettings below.
 export interface TokenSettings {
@@ -247,6 +333,15 @@ export const SETTING_NAMES = [
   'REFRESH_REUSE_INTERVAL_SECONDS',
   'REFRESH_TOKEN_MAX_AGE_SECONDS',
   'SERVICE_CLIENTS',
+  'WECHAT_APP_ID',
+  'WECHAT_APP_SECRET',
+  'WECHAT_API_BASE_URL',
+  'ALIPAY_APP_ID',
+  'ALIPAY_PRIVATE_KEY',
+  'ALIPAY_PUBLIC_KEY',
+  'ALIPAY_AES_KEY',
+  'ALIPAY_GATEWAY',
+  'MINI_PROGRAM_TIMEOUT_MS',
   'CAPTCHA_PER_IP_PER_MINUTE',
   'LOGIN_FAILURES_PER_IP_PER_HOUR',
   'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR',
@@ -557,6 +652,7 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     smsRegisterShare: share(env, 'SMS_REGISTER_SHARE', 0.8),
     legal: legalSettings(env),
     tokens: tokenSettings(env, production && (use.tokens ?? true), integer(env, 'PORT', 5000, 0, 65535)),
+    miniPrograms: miniProgramSettings(env, production),
   };
   if (config.workers > 1 && config.redisUrl === undefined) {
     throw new ConfigError(

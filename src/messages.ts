@@ -242,6 +242,34 @@ const CATALOGUE = {
   },
   consentRecorded: { zh: '已同意', en: 'Agreement recorded' },
   accountDeleted: { zh: '账号已注销', en: 'Account deleted' },
+  // Mini-program logins (issue 17).
+  linked: { zh: '绑定成功', en: 'Linked' },
+  unlinked: { zh: '解绑成功', en: 'Unlinked' },
+  platformOff: { zh: '服务器未开通该平台的登录', en: 'Logins from this platform are not enabled here' },
+  platformCodeInvalid: {
+    zh: '授权码无效或已过期，请重新授权',
+    en: 'The authorisation code is invalid or has expired; authorise again',
+  },
+  platformRateLimited: { zh: '平台调用过于频繁，请稍后再试', en: 'The platform is busy; try again later' },
+  platformFailed: { zh: '平台服务暂不可用，请稍后再试', en: 'The platform did not answer; try again later' },
+  phoneRequired: {
+    zh: '首次登录需要授权手机号',
+    en: 'The first login needs your phone number: allow the mini program to use it',
+  },
+  phoneProofInvalid: { zh: '手机号授权数据无效', en: 'The phone authorisation is not valid' },
+  platformLinkedElsewhere: {
+    zh: '该微信或支付宝账号已绑定其他用户',
+    en: 'This WeChat or Alipay account is linked to another user',
+  },
+  providerAlreadyLinked: {
+    zh: '该账号已绑定另一个同平台账号，请先解绑',
+    en: 'This account is linked to another account of this platform; unlink it first',
+  },
+  linkNotFound: { zh: '未绑定该平台', en: 'Not linked to this platform' },
+  lastLoginWay: {
+    zh: '这是账号唯一的登录方式，请先设置密码再解绑',
+    en: 'This is the only way to log into the account: set a password before unlinking',
+  },
 
   // Test hooks.
   noSmsForPhone: { zh: '没有发往该号码的验证码', en: 'No code was sent to this phone' },
@@ -264,6 +292,8 @@ export type SuccessKey =
   | 'tokensRefreshed'
   | 'consentRecorded'
   | 'accountDeleted'
+  | 'linked'
+  | 'unlinked'
   | 'done';
 
 /** A refusal's own message key is its `reason` (src/shared/api-codes.ts); the RET defaults map by code. */

@@ -101,7 +101,18 @@ describe('npx medicine', () => {
         { phone: '13811113333', passwordHash: 'x', name: '王女士', types: 'patient', createdAt: now },
         { ...session, idHash: 'b'.repeat(64) },
       );
+      await db.addLink(2, { provider: 'wechat', subject: 'o-cli-test', unionId: null }, now);
       await db.close();
+
+      const shown = medicine(['user', 'show', '13811113333'], env);
+      assert.match(shown.stdout, /linked: wechat \(since /);
+      assert.deepEqual(
+        JSON.parse(medicine(['user', 'show', '2', '--json'], env).stdout).links.map(
+          (l: { provider: string }) => l.provider,
+        ),
+        ['wechat'],
+      );
+      assert.match(medicine(['user', 'show', '1'], env).stdout, /linked: none/);
 
       const list = medicine(['user', 'list'], env);
       assert.equal(list.code, 0, list.stderr);

@@ -5,6 +5,7 @@ import * as rolesProfilesAudit from './migrations/0002_roles_profiles_audit.js';
 import * as deviceMarks from './migrations/0003_device_marks.js';
 import * as refreshTokens from './migrations/0004_refresh_tokens.js';
 import * as consents from './migrations/0005_consents.js';
+import * as loginLinks from './migrations/0006_login_links.js';
 
 /** Every migration, in order. A new one is one file in ./migrations and one line here. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_device_marks': deviceMarks,
   '0004_refresh_tokens': refreshTokens,
   '0005_consents': consents,
+  '0006_login_links': loginLinks,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -7,6 +7,7 @@ export interface Database {
   audit_log: AuditLogTable;
   device_marks: DeviceMarksTable;
   consents: ConsentsTable;
+  login_links: LoginLinksTable;
 }
 
 /** Issue 15: one row per agreement to the documents' versions. */
@@ -18,6 +19,15 @@ export interface ConsentsTable {
   agreed_at: number | string;
   ip: string | null;
   user_agent: string | null;
+}
+
+/** Mini-program identities linked to accounts (issue 17). */
+export interface LoginLinksTable {
+  provider: string;
+  subject: string;
+  union_id: string | null;
+  user_id: number;
+  created_at: number | string;
 }
 
 export interface DeviceMarksTable {

@@ -4,7 +4,7 @@ import { StorageError } from '../storage-errors.js';
 import { compileOnce, slot } from './compiled-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schema.js';
-import type { AccountType, ExpertStatus, Role, User } from '../services/users.js';
+import type { AccountType, ExpertStatus, LinkIdentity, LinkProvider, Role, User } from '../services/users.js';
 import type { Grade, ProfileChanges } from '../shared/profile-fields.js';
 import type {
   AccountDatabase,
@@ -12,6 +12,8 @@ import type {
   AuditEntry,
   Consent,
   DeviceMark,
+  LinkOutcome,
+  LoginLink,
   NewSession,
   NewUser,
   Page,
@@ -145,10 +147,35 @@ export class SqlStore implements AccountDatabase {
   }
 
   createUser(user: NewUser, firstSession: NewSession): Promise<User | null> {
+    return this.createUserWith(user, firstSession);
+  }
+
+  createLinkedUser(user: NewUser, identity: LinkIdentity, firstSession: NewSession): Promise<User | null> {
+    return this.createUserWith(user, firstSession, identity);
+  }
+
+  /** The user, its first session and (for a mini program) its link: all written, or none. */
+  private createUserWith(
+    user: NewUser,
+    firstSession: NewSession,
+    identity?: LinkIdentity,
+  ): Promise<User | null> {
     return this.run('create user', async () => {
       try {
         return await this.db.transaction().execute(async (trx) => {
           const id = await this.insertUser(trx, user);
+          if (identity !== undefined) {
+            try {
+              await trx
+                .insertInto('login_links')
+                .values(linkRow(id, identity, user.createdAt))
+                .execute();
+            } catch (error) {
+              // Another first login of the same person won: its account is the one.
+              if (isUniqueViolation(error)) throw new PhoneTaken();
+              throw error;
+            }
+          }
           // A failure here (e.g. a session id already in use) rolls the user back too, and
           // is an error, not "phone taken": only the users insert can mean that.
           await trx
@@ -174,6 +201,110 @@ export class SqlStore implements AccountDatabase {
         throw error;
       }
     });
+  }
+
+  findUserByLink(identity: LinkIdentity): Promise<User | null> {
+    return this.run('find linked user', async () => {
+      let query = this.db
+        .selectFrom('login_links')
+        .innerJoin('users', 'users.id', 'login_links.user_id')
+        .selectAll('users')
+        .where('login_links.provider', '=', identity.provider);
+      const { subject, unionId } = identity;
+      query = query.where((eb) =>
+        unionId === null
+          ? eb('login_links.subject', '=', subject)
+          : eb.or([eb('login_links.subject', '=', subject), eb('login_links.union_id', '=', unionId)]),
+      );
+      const rows = await query.limit(2).execute();
+      // The subject's own link first; a union id alone (another app of the company) next.
+      const row =
+        rows.length > 1 ? ((await this.findLinkRow(identity.provider, subject)) ?? rows[0]) : rows[0];
+      return row ? toUser(row) : null;
+    });
+  }
+
+  private async findLinkRow(provider: string, subject: string) {
+    return this.db
+      .selectFrom('login_links')
+      .innerJoin('users', 'users.id', 'login_links.user_id')
+      .selectAll('users')
+      .where('login_links.provider', '=', provider)
+      .where('login_links.subject', '=', subject)
+      .executeTakeFirst();
+  }
+
+  listLinks(userId: number): Promise<LoginLink[]> {
+    return this.run('list links', async () => {
+      const rows = await this.db
+        .selectFrom('login_links')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('provider')
+        .execute();
+      return rows.map((row) => ({
+        provider: row.provider as LinkProvider,
+        subject: row.subject,
+        unionId: row.union_id,
+        userId: Number(row.user_id),
+        createdAt: Number(row.created_at),
+      }));
+    });
+  }
+
+  addLink(userId: number, identity: LinkIdentity, createdAt: number): Promise<LinkOutcome> {
+    return this.run('add link', async () => {
+      try {
+        await this.db
+          .insertInto('login_links')
+          .values(linkRow(userId, identity, createdAt))
+          .execute();
+        return 'linked';
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+      const holder = await this.db
+        .selectFrom('login_links')
+        .select('user_id')
+        .where('provider', '=', identity.provider)
+        .where('subject', '=', identity.subject)
+        .executeTakeFirst();
+      if (holder !== undefined) return Number(holder.user_id) === userId ? 'already' : 'takenByOther';
+      const own = await this.db
+        .selectFrom('login_links')
+        .select('subject')
+        .where('provider', '=', identity.provider)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      // Neither this subject nor this account: the union id is another account's.
+      return own === undefined ? 'takenByOther' : 'providerTaken';
+    });
+  }
+
+  removeLink(userId: number, provider: LinkProvider): Promise<'removed' | 'none' | 'lastWay'> {
+    return this.run('remove link', () =>
+      this.db.transaction().execute(async (trx) => {
+        // The user row stays locked until commit, so two unlinks at once cannot both pass
+        // the check below (SQLite serialises its writers instead).
+        let userRow = trx.selectFrom('users').select('password_hash').where('id', '=', userId);
+        if (this.dialect !== 'sqlite') userRow = userRow.forUpdate();
+        const user = await userRow.executeTakeFirst();
+        if (user === undefined) return 'none';
+        const links = await trx
+          .selectFrom('login_links')
+          .select('provider')
+          .where('user_id', '=', userId)
+          .execute();
+        if (!links.some((link) => link.provider === provider)) return 'none';
+        if (user.password_hash === '' && links.length === 1) return 'lastWay';
+        await trx
+          .deleteFrom('login_links')
+          .where('user_id', '=', userId)
+          .where('provider', '=', provider)
+          .execute();
+        return 'removed';
+      }),
+    );
   }
 
   /** Inserts the user row; the database's unique index on phone decides between racing registrations. */
@@ -607,6 +738,16 @@ function consentRow(userId: number, consent: Consent) {
     agreed_at: consent.at,
     ip: consent.ip?.slice(0, 64) ?? null,
     user_agent: consent.userAgent?.slice(0, 512) ?? null,
+  };
+}
+
+function linkRow(userId: number, identity: LinkIdentity, createdAt: number) {
+  return {
+    provider: identity.provider,
+    subject: identity.subject,
+    union_id: identity.unionId,
+    user_id: userId,
+    created_at: createdAt,
   };
 }
 

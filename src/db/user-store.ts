@@ -3,7 +3,7 @@
  * domain's own (a user, their role and standing) are defined by the services, in
  * `src/services/users.ts`; what is here is how they are stored and found.
  */
-import type { AccountType, ExpertStatus, Role, User } from '../services/users.js';
+import type { AccountType, ExpertStatus, LinkIdentity, LinkProvider, Role, User } from '../services/users.js';
 import type { ProfileChanges } from '../shared/profile-fields.js';
 
 export interface Page<T> {
@@ -28,6 +28,7 @@ export type AdminLoss = 'disable' | 'demote';
 
 export interface NewUser {
   phone: string;
+  /** '' for an account opened by a mini program: it has no password until one is set (reset). */
   passwordHash: string;
   name: string;
   types: AccountType;
@@ -173,7 +174,38 @@ export interface DeviceMarkStore {
   deleteExpiredDeviceMarks(now: number): Promise<number>;
 }
 
-export interface AccountDatabase extends UserStore, SessionStore, AuditStore, DeviceMarkStore, ConsentStore {
+export interface LoginLink extends LinkIdentity {
+  userId: number;
+  createdAt: number;
+}
+
+/** What linking an identity to an account came to. */
+export type LinkOutcome = 'linked' | 'already' | 'takenByOther' | 'providerTaken';
+
+export interface LinkStore {
+  /** The account the identity (its subject, else its union id) is linked to. */
+  findUserByLink(identity: LinkIdentity): Promise<User | null>;
+  listLinks(userId: number): Promise<LoginLink[]>;
+  /**
+   * Links the identity to the account; the unique indexes decide races: `takenByOther`
+   * when another account holds it, `providerTaken` when this account is linked to
+   * another identity of the same provider.
+   */
+  addLink(userId: number, identity: LinkIdentity, createdAt: number): Promise<LinkOutcome>;
+  /**
+   * Unlinks the account's identity of this provider, unless that would leave the account
+   * with no way to log in (no password, no other link); says what it did.
+   */
+  removeLink(userId: number, provider: LinkProvider): Promise<'removed' | 'none' | 'lastWay'>;
+  /**
+   * Creates the account (no password), its link and its first session in one transaction;
+   * null, having written nothing, when the phone is registered or the identity linked meanwhile.
+   */
+  createLinkedUser(user: NewUser, identity: LinkIdentity, firstSession: NewSession): Promise<User | null>;
+}
+
+export interface AccountDatabase
+  extends UserStore, SessionStore, AuditStore, DeviceMarkStore, ConsentStore, LinkStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Agreement, UserStore } from '../db/user-store.js';
-import type { AccountType, User } from './users.js';
+import type { Agreement, LinkStore, UserStore } from '../db/user-store.js';
+import type { AccountType, LinkIdentity, User } from './users.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { AccountEraser } from './account-deletion.js';
@@ -52,6 +52,14 @@ export interface DeletionProof {
   phoneCode?: string;
 }
 
+/** An account a mini program opens: the phone its platform vouched for (already normalised). */
+export interface LinkedRegistrationInput {
+  phone: string;
+  types?: AccountType;
+  /** The request's `agree` field, as the registration form sends it, for the consent record. */
+  agree?: string;
+}
+
 export interface NewPasswordInput {
   password: string;
   password2: string;
@@ -78,7 +86,7 @@ export class AccountService {
   private decoyHash: Promise<string>;
 
   constructor(
-    private readonly users: UserStore,
+    private readonly users: UserStore & LinkStore,
     private readonly smsCodes: SmsCodeService,
     private readonly sessions: SessionService,
     private readonly hasher: PasswordHasher,
@@ -211,6 +219,68 @@ export class AccountService {
     return ok();
   }
 
+  /**
+   * Opens an account for a person a mini-program platform vouched for (issue 17): no
+   * password (its owner sets one with a reset code, or keeps logging in through the
+   * platform), linked to the platform's identity, logged in. Null when a racing first
+   * login (or a registration) took the phone or the identity meanwhile: nothing was written,
+   * and the caller looks the winner up.
+   */
+  async registerLinkedAccount(
+    input: LinkedRegistrationInput,
+    identity: LinkIdentity,
+    client: ClientInfo,
+  ): Promise<Result<LoggedInAs> | null> {
+    const types = input.types ?? 'patient';
+    if (!ACCOUNT_TYPES.includes(types)) return fail(RET.PARAMERR, 'typesInvalid');
+    // Consent as for every registration (issue 15): `agree` checked, recorded with the account.
+    const agreement = this.consents.readAgreement(input.agree);
+    if (!agreement.ok) return agreement;
+    const session = this.sessions.prepareSession(client);
+    const user = await this.users.createLinkedUser(
+      {
+        phone: input.phone,
+        passwordHash: '',
+        name: input.phone,
+        types,
+        createdAt: this.clock.now(),
+        expertStatus: types === 'expert' ? 'pending' : null,
+        consent: agreement.value === null ? null : this.consents.consentOf(agreement.value, client),
+      },
+      identity,
+      session.record,
+    );
+    if (user === null) return null;
+    this.events.registered(types);
+    await this.audit.record({
+      action: 'register',
+      outcome: 'success',
+      userId: user.id,
+      phone: input.phone,
+      client,
+      detail:
+        agreement.value === null
+          ? `${types} via ${identity.provider}`
+          : `${types} via ${identity.provider}; agreed ${agreement.value.terms},${agreement.value.privacy}`,
+    });
+    await this.audit.record({
+      action: 'link',
+      outcome: 'success',
+      userId: user.id,
+      phone: input.phone,
+      client,
+      detail: identity.provider,
+    });
+    const deviceMarks = await this.devices.remember(client.deviceMarks ?? [], user.id, null);
+    return ok({ sessionId: session.id, deviceMarks });
+  }
+
+  /** Logs in a person a mini-program platform vouched for (`method`: the platform). */
+  async logInLinked(user: User, client: ClientInfo, method: string): Promise<Result<LoggedInAs>> {
+    const device = await this.devices.recognise(client.deviceMarks ?? [], user.id);
+    return this.startLoggedIn(user, client, method, device);
+  }
+
   private async startLoggedIn(
     user: User,
     client: ClientInfo,
@@ -254,7 +324,9 @@ export class AccountService {
     if (!guess.ok) return guess;
 
     const user = marks.length === 0 ? await this.users.findUserByPhone(phone) : known;
-    const matches = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), input.password);
+    // An account without a password (opened by a mini program) is judged against the decoy: no password matches.
+    const stored = user?.passwordHash || (await this.decoyHash);
+    const matches = (await this.hasher.verify(stored, input.password)) && user?.passwordHash !== '';
     if (user === null || !matches) {
       await guess.value.wrong(user?.id ?? null);
       return fail(RET.LOGINERR, 'loginFailed');

@@ -17,7 +17,9 @@ export type AuditAction =
   // Issue 15: personal information.
   | 'consent'
   | 'account_delete'
-  | 'data_export';
+  | 'data_export'
+  | 'link'
+  | 'unlink';
 
 export interface AuditEvent {
   action: AuditAction;

@@ -10,6 +10,7 @@ import type { TokenService } from './tokens.js';
 import type { ConsentService } from './consents.js';
 import type { LegalDocuments } from './legal-documents.js';
 import type { PersonalDataService } from './personal-data.js';
+import type { MiniProgramService } from './mini-programs.js';
 
 /** The domain, as the HTTP layer sees it. */
 export interface Services {
@@ -27,4 +28,6 @@ export interface Services {
   legal: LegalDocuments;
   consents: ConsentService;
   personalData: PersonalDataService;
+  /** WeChat and Alipay mini-program logins and linked platforms (issue 17). */
+  miniPrograms: MiniProgramService;
 }

@@ -25,3 +25,13 @@ export interface User {
   major: string | null;
   grade: Grade | null;
 }
+
+/** A platform that vouches for a person in its mini programs (issue 17). */
+export type LinkProvider = 'wechat' | 'alipay';
+
+/** A platform's identity of a person: WeChat's openid (and unionid), Alipay's user_id or open_id. */
+export interface LinkIdentity {
+  provider: LinkProvider;
+  subject: string;
+  unionId: string | null;
+}

@@ -146,6 +146,18 @@ export const REASONS = {
   consentOutdated: 'PARAMERR: agree names other versions than those in force (GET /legal)',
   deleteProofMissing: 'PARAMERR: deleting the account takes password or phone_code (purpose delete)',
   lastAdminDelete: 'DATAERR: the last enabled administrator cannot delete their account',
+  // Mini-program logins and linked platforms (issue 17).
+  platformOff: 'REQERR: this platform (WeChat or Alipay) is not configured on this server',
+  platformCodeInvalid: 'DATAERR: the platform says the login or phone code is wrong, used or expired',
+  platformRateLimited: 'REQERR: the platform is limiting this app’s calls; try again later',
+  platformFailed: 'THIRDERR: the platform did not answer in time, or answered what cannot be used',
+  phoneRequired: "USERERR: no account is linked to this person yet: send the platform's phone proof too",
+  phoneProofInvalid: "DATAERR: the phone response is forged, edited or unreadable (Alipay's signature)",
+  platformLinkedElsewhere: 'DATAEXIST: this WeChat or Alipay identity is linked to another account',
+  providerAlreadyLinked:
+    'DATAEXIST: the account is linked to another identity of this platform; unlink it first',
+  linkNotFound: 'NODATA: the account is not linked to this platform',
+  lastLoginWay: 'DATAERR: this is the last way to log into the account (no password, no other link)',
 } as const satisfies Record<string, string>;
 
 export type Reason = keyof typeof REASONS;

@@ -1,3 +1,4 @@
+import { deadline } from '../outbound.js';
 import { SmsError } from './sms-sender.js';
 
 /**
@@ -21,15 +22,6 @@ export const LOCAL_CODES = {
 /** `HTTP_503`: an HTTP failure that carried no code of the provider's own. */
 export function httpStatusCode(status: number): string {
   return `HTTP_${status}`;
-}
-
-/** The caller's signal, also fired after `timeoutMs`; `timedOut` tells which one fired. */
-export function deadline(
-  signal: AbortSignal,
-  timeoutMs: number,
-): { signal: AbortSignal; timedOut(): boolean } {
-  const timer = AbortSignal.timeout(timeoutMs);
-  return { signal: AbortSignal.any([signal, timer]), timedOut: () => timer.aborted && !signal.aborted };
 }
 
 /**
@@ -101,17 +93,5 @@ export async function postForText(
     if (bounded.timedOut()) throw smsFailure(provider, LOCAL_CODES.timeout, 'no answer in time', hidden);
     if (signal.aborted) throw aborted(provider);
     throw smsFailure(provider, LOCAL_CODES.network, networkDetail(error), hidden);
-  }
-}
-
-/** A JSON object, or undefined for anything else (not JSON, an array, a string…). */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import type * as TencentSdkModule from 'tencentcloud-sdk-nodejs-sms';
 import type { SendSmsResponse } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_models.js';
 import { defineSmsProvider } from './provider-definition.js';
-import { deadline, httpStatusCode, LOCAL_CODES, smsFailure } from './provider-call.js';
+import { deadline } from '../outbound.js';
+import { httpStatusCode, LOCAL_CODES, smsFailure } from './provider-call.js';
 import type { SmsError, SmsSender } from './sms-sender.js';
 import { toE164 } from '../shared/phone-format.js';
 

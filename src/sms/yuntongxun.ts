@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { defineSmsProvider } from './provider-definition.js';
-import { httpStatusCode, LOCAL_CODES, parseJsonObject, postForText, smsFailure } from './provider-call.js';
+import { parseJsonObject } from '../outbound.js';
+import { httpStatusCode, LOCAL_CODES, postForText, smsFailure } from './provider-call.js';
 import type { SmsSender } from './sms-sender.js';
 
 /** Ronglian Cloud Communication (容联云通讯, REST 2013-12-26, TemplateSMS), the upstream project's provider. */

@@ -386,6 +386,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/1.0/wechat/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** WeChat mini program: log in with wx.login’s code (and, the first time, getPhoneNumber’s code) */
+    post: operations['logInWithWeChat'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/1.0/alipay/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Alipay mini program: log in with my.getAuthCode’s code (and, the first time, my.getPhoneNumber’s response) */
+    post: operations['logInWithAlipay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/1.0/users/links/{provider}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link WeChat or Alipay to the logged-in account (from inside its mini program) */
+    post: operations['linkPlatform'];
+    /** Unlink WeChat or Alipay from the logged-in account (never its last way to log in) */
+    delete: operations['unlinkPlatform'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/1.0/test/sms': {
     parameters: {
       query?: never;
@@ -464,7 +516,7 @@ export interface components {
       | '4500'
       | '4501';
     /**
-     * @description Why a request was refused, one stable word (docs/reasons.md): storageFailed (DBERR: the database or the key-value store did not answer); noData (NODATA); dataExists (DATAEXIST); dataWrong (DATAERR); notLoggedIn (SESSIONERR: no valid session cookie); loginRefused (LOGINERR); paramInvalid (PARAMERR); userUnknown (USERERR); roleWrong (ROLEERR); passwordWrong (PWDERR); requestRefused (REQERR: an HTTP-level refusal with no more specific reason); ipRefused (IPERR); thirdPartyFailed (THIRDERR); ioFailed (IOERR); serverFailed (SERVERERR: an unexpected failure (HTTP 500)); unknownFailure (UNKOWNERR); phoneInvalid (PARAMERR: phone is not a mainland-China mobile number); typesInvalid (PARAMERR: types is neither patient nor expert); passwordLength (PARAMERR: the password is shorter or longer than the configured rule (msg says it)); passwordsDiffer (DATAERR: password and password2 differ); fieldMissing (PARAMERR: a required field is missing (field)); fieldNotString (PARAMERR: a field is not a JSON string (field)); bodyNotObject (PARAMERR: the body is not a JSON object); fieldEmpty (PARAMERR: a field is empty (field)); fieldTooLong (PARAMERR: a field is longer than allowed (field)); fieldMalformed (PARAMERR: a field does not have the required form (field)); fieldNotAllowed (PARAMERR: a field is not one of its allowed values (field)); fieldInvalid (PARAMERR: a field is invalid in another way (field)); bodyNotJson (PARAMERR (HTTP 400): the body is not valid JSON); contentTypeNotJson (PARAMERR (HTTP 415): the body is not application/json); bodyTooLarge (REQERR (HTTP 413): the body is larger than allowed); routeNotFound (REQERR (HTTP 404): no such endpoint); methodNotAllowed (REQERR (HTTP 405): the endpoint does not answer this method (see Allow)); crossSiteRefused (REQERR: a state-changing request from another site (Origin)); passwordOrCode (PARAMERR: both password and phone_code were given to log in); credentialMissing (PARAMERR: neither password nor phone_code was given to log in); captchaTooOften (REQERR: too many captchas drawn from this network (Retry-After)); captchaExpired (NODATA: no captcha is stored for this uuid (never drawn, expired or used)); captchaWrong (DATAERR: the captcha text is wrong (the captcha is spent)); phoneRegistered (DATAEXIST: the phone is already registered); smsResendTooSoon (REQERR: a code was sent to this phone moments ago (Retry-After)); smsHourlyQuota (REQERR: this phone has had its codes for this hour (Retry-After)); smsDailyQuota (REQERR: this phone has had its codes for today (Retry-After)); smsIpQuota (IPERR: too many codes asked from this network (Retry-After)); smsBudgetSpent (REQERR: the service has sent all the SMS it may this hour (Retry-After)); smsProviderFailed (THIRDERR: the SMS provider did not send the code); smsCodeExpired (NODATA: no SMS code is stored for this phone); smsCodeDead (NODATA: the SMS code was invalidated by too many wrong tries); smsCodeUsed (NODATA: the SMS code was already used); smsCodeWrong (DATAERR: the SMS code is wrong); smsGuessesQuota (REQERR: too many wrong SMS codes for this phone this hour (Retry-After)); noSmsForPhone (NODATA: test hook: no code was sent to this phone); accountUnknown (USERERR: no active account uses this phone); accountDisabled (USERERR: the account is disabled); oldPasswordWrong (PWDERR: the current password is wrong); loginFailed (LOGINERR: wrong phone number or password (one answer for both)); loginLocked (REQERR: too many failed logins for this phone (Retry-After)); loginIpQuota (IPERR: too many failed logins from this network (Retry-After)); nameRule (PARAMERR: name breaks its rule); ageRule (PARAMERR: age breaks its rule); addressRule (PARAMERR: address breaks its rule); majorRule (PARAMERR: major breaks its rule); gradeRule (PARAMERR: grade breaks its rule); doctorsOnly (ROLEERR: only a doctor (types expert) can do this or be the target); adminsOnly (ROLEERR: only an administrator can do this); expertNotFound (NODATA: no approved doctor has this id); sessionNotFound (NODATA: no session of yours has this handle); cannotDisableSelf (DATAERR: an administrator cannot disable their own account); lastAdmin (DATAERR: the last enabled administrator can be neither disabled nor demoted); urlMalformed (PARAMERR (400): the URL cannot be percent-decoded); urlTooLong (REQERR (414): a parameter in the URL is too long); headersTooLarge (REQERR (431): the request headers are too large); requestMalformed (PARAMERR (400): the bytes received are not HTTP); requestTimedOut (REQERR (408): the request took too long to arrive); altchaTooOften (IPERR: too many ALTCHA challenges from this network (Retry-After)); altchaInvalid (DATAERR: the ALTCHA payload is forged, edited or malformed); altchaWrong (DATAERR: the ALTCHA challenge was not solved); altchaExpired (NODATA: the ALTCHA challenge expired; fetch a new one); altchaUsed (NODATA: this ALTCHA solution was used already); captchaOrAltcha (PARAMERR: send either uuid + img_code_client or altcha, not both and not neither); smsRegisterBudgetSpent (REQERR: sign-up codes have used their share of this hour's SMS budget (Retry-After)); refreshTokenInvalid (SESSIONERR: the refresh token is unknown, expired or its session ended); refreshTokenReused (SESSIONERR: a refresh token was used again after its retry interval; the session is ended); consentMissing (PARAMERR: agree is missing (CONSENT_REQUIRED) or empty); consentOutdated (PARAMERR: agree names other versions than those in force (GET /legal)); deleteProofMissing (PARAMERR: deleting the account takes password or phone_code (purpose delete)); lastAdminDelete (DATAERR: the last enabled administrator cannot delete their account)
+     * @description Why a request was refused, one stable word (docs/reasons.md): storageFailed (DBERR: the database or the key-value store did not answer); noData (NODATA); dataExists (DATAEXIST); dataWrong (DATAERR); notLoggedIn (SESSIONERR: no valid session cookie); loginRefused (LOGINERR); paramInvalid (PARAMERR); userUnknown (USERERR); roleWrong (ROLEERR); passwordWrong (PWDERR); requestRefused (REQERR: an HTTP-level refusal with no more specific reason); ipRefused (IPERR); thirdPartyFailed (THIRDERR); ioFailed (IOERR); serverFailed (SERVERERR: an unexpected failure (HTTP 500)); unknownFailure (UNKOWNERR); phoneInvalid (PARAMERR: phone is not a mainland-China mobile number); typesInvalid (PARAMERR: types is neither patient nor expert); passwordLength (PARAMERR: the password is shorter or longer than the configured rule (msg says it)); passwordsDiffer (DATAERR: password and password2 differ); fieldMissing (PARAMERR: a required field is missing (field)); fieldNotString (PARAMERR: a field is not a JSON string (field)); bodyNotObject (PARAMERR: the body is not a JSON object); fieldEmpty (PARAMERR: a field is empty (field)); fieldTooLong (PARAMERR: a field is longer than allowed (field)); fieldMalformed (PARAMERR: a field does not have the required form (field)); fieldNotAllowed (PARAMERR: a field is not one of its allowed values (field)); fieldInvalid (PARAMERR: a field is invalid in another way (field)); bodyNotJson (PARAMERR (HTTP 400): the body is not valid JSON); contentTypeNotJson (PARAMERR (HTTP 415): the body is not application/json); bodyTooLarge (REQERR (HTTP 413): the body is larger than allowed); routeNotFound (REQERR (HTTP 404): no such endpoint); methodNotAllowed (REQERR (HTTP 405): the endpoint does not answer this method (see Allow)); crossSiteRefused (REQERR: a state-changing request from another site (Origin)); passwordOrCode (PARAMERR: both password and phone_code were given to log in); credentialMissing (PARAMERR: neither password nor phone_code was given to log in); captchaTooOften (REQERR: too many captchas drawn from this network (Retry-After)); captchaExpired (NODATA: no captcha is stored for this uuid (never drawn, expired or used)); captchaWrong (DATAERR: the captcha text is wrong (the captcha is spent)); phoneRegistered (DATAEXIST: the phone is already registered); smsResendTooSoon (REQERR: a code was sent to this phone moments ago (Retry-After)); smsHourlyQuota (REQERR: this phone has had its codes for this hour (Retry-After)); smsDailyQuota (REQERR: this phone has had its codes for today (Retry-After)); smsIpQuota (IPERR: too many codes asked from this network (Retry-After)); smsBudgetSpent (REQERR: the service has sent all the SMS it may this hour (Retry-After)); smsProviderFailed (THIRDERR: the SMS provider did not send the code); smsCodeExpired (NODATA: no SMS code is stored for this phone); smsCodeDead (NODATA: the SMS code was invalidated by too many wrong tries); smsCodeUsed (NODATA: the SMS code was already used); smsCodeWrong (DATAERR: the SMS code is wrong); smsGuessesQuota (REQERR: too many wrong SMS codes for this phone this hour (Retry-After)); noSmsForPhone (NODATA: test hook: no code was sent to this phone); accountUnknown (USERERR: no active account uses this phone); accountDisabled (USERERR: the account is disabled); oldPasswordWrong (PWDERR: the current password is wrong); loginFailed (LOGINERR: wrong phone number or password (one answer for both)); loginLocked (REQERR: too many failed logins for this phone (Retry-After)); loginIpQuota (IPERR: too many failed logins from this network (Retry-After)); nameRule (PARAMERR: name breaks its rule); ageRule (PARAMERR: age breaks its rule); addressRule (PARAMERR: address breaks its rule); majorRule (PARAMERR: major breaks its rule); gradeRule (PARAMERR: grade breaks its rule); doctorsOnly (ROLEERR: only a doctor (types expert) can do this or be the target); adminsOnly (ROLEERR: only an administrator can do this); expertNotFound (NODATA: no approved doctor has this id); sessionNotFound (NODATA: no session of yours has this handle); cannotDisableSelf (DATAERR: an administrator cannot disable their own account); lastAdmin (DATAERR: the last enabled administrator can be neither disabled nor demoted); urlMalformed (PARAMERR (400): the URL cannot be percent-decoded); urlTooLong (REQERR (414): a parameter in the URL is too long); headersTooLarge (REQERR (431): the request headers are too large); requestMalformed (PARAMERR (400): the bytes received are not HTTP); requestTimedOut (REQERR (408): the request took too long to arrive); altchaTooOften (IPERR: too many ALTCHA challenges from this network (Retry-After)); altchaInvalid (DATAERR: the ALTCHA payload is forged, edited or malformed); altchaWrong (DATAERR: the ALTCHA challenge was not solved); altchaExpired (NODATA: the ALTCHA challenge expired; fetch a new one); altchaUsed (NODATA: this ALTCHA solution was used already); captchaOrAltcha (PARAMERR: send either uuid + img_code_client or altcha, not both and not neither); smsRegisterBudgetSpent (REQERR: sign-up codes have used their share of this hour's SMS budget (Retry-After)); refreshTokenInvalid (SESSIONERR: the refresh token is unknown, expired or its session ended); refreshTokenReused (SESSIONERR: a refresh token was used again after its retry interval; the session is ended); consentMissing (PARAMERR: agree is missing (CONSENT_REQUIRED) or empty); consentOutdated (PARAMERR: agree names other versions than those in force (GET /legal)); deleteProofMissing (PARAMERR: deleting the account takes password or phone_code (purpose delete)); lastAdminDelete (DATAERR: the last enabled administrator cannot delete their account); platformOff (REQERR: this platform (WeChat or Alipay) is not configured on this server); platformCodeInvalid (DATAERR: the platform says the login or phone code is wrong, used or expired); platformRateLimited (REQERR: the platform is limiting this app’s calls; try again later); platformFailed (THIRDERR: the platform did not answer in time, or answered what cannot be used); phoneRequired (USERERR: no account is linked to this person yet: send the platform's phone proof too); phoneProofInvalid (DATAERR: the phone response is forged, edited or unreadable (Alipay's signature)); platformLinkedElsewhere (DATAEXIST: this WeChat or Alipay identity is linked to another account); providerAlreadyLinked (DATAEXIST: the account is linked to another identity of this platform; unlink it first); linkNotFound (NODATA: the account is not linked to this platform); lastLoginWay (DATAERR: this is the last way to log into the account (no password, no other link))
      * @enum {string}
      */
     Reason:
@@ -554,7 +606,17 @@ export interface components {
       | 'consentMissing'
       | 'consentOutdated'
       | 'deleteProofMissing'
-      | 'lastAdminDelete';
+      | 'lastAdminDelete'
+      | 'platformOff'
+      | 'platformCodeInvalid'
+      | 'platformRateLimited'
+      | 'platformFailed'
+      | 'phoneRequired'
+      | 'phoneProofInvalid'
+      | 'platformLinkedElsewhere'
+      | 'providerAlreadyLinked'
+      | 'linkNotFound'
+      | 'lastLoginWay';
     /** @description A reply with no more than the outcome: `re_code`, `msg`, and on a refusal `reason` */
     RetReply: {
       re_code: components['schemas']['RetCode'];
@@ -644,6 +706,13 @@ export interface components {
         /** @description Issue 15: the person has not agreed to the documents in force (a version changed): ask, then POST /consents */
         consent_required: boolean;
       };
+      /** @description The platforms (WeChat, Alipay) this account is linked to; GET /users only */
+      links?: {
+        /** @enum {string} */
+        provider: 'wechat' | 'alipay';
+        /** @description ISO 8601 time */
+        linked_at: string;
+      }[];
     };
     PersonalDataReply: {
       re_code: components['schemas']['RetCode'];
@@ -1944,6 +2013,185 @@ export interface operations {
         };
       };
     };
+    responses: {
+      /** @description The outcome (HTTP 200 for every business outcome) */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetReply'];
+        };
+      };
+      400: components['responses']['BadJson'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      413: components['responses']['BodyTooLarge'];
+      415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  logInWithWeChat: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The code of wx.login */
+          login_code: string;
+          /** @description The code of the getPhoneNumber button (first login) */
+          phone_code?: string;
+          /**
+           * @description For a first login: the account opened
+           * @default patient
+           * @enum {string}
+           */
+          types?: 'patient' | 'expert';
+          /** @description For a first login: the consent the registration form asks for, sent as it sends it */
+          agree?: string;
+          /** @description Apps without cookies: the device_mark the last login or registration answered (with X-Client: app) */
+          device_mark?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The outcome; logged in on re_code "0" */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginReply'];
+        };
+      };
+      400: components['responses']['BadJson'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      413: components['responses']['BodyTooLarge'];
+      415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  logInWithAlipay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "auth_code": "4b203fe6c11548bcabd8da5bb087a83b"
+         *     }
+         */
+        'application/json': {
+          /** @description The authCode of my.getAuthCode (scopes auth_base) */
+          auth_code: string;
+          /** @description The whole `response` text my.getPhoneNumber answered (JSON: response, sign, sign_type, encrypt_type, charset) */
+          phone_response?: string;
+          /**
+           * @description For a first login: the account opened
+           * @default patient
+           * @enum {string}
+           */
+          types?: 'patient' | 'expert';
+          /** @description For a first login: the consent the registration form asks for, sent as it sends it */
+          agree?: string;
+          /** @description Apps without cookies: the device_mark the last login or registration answered (with X-Client: app) */
+          device_mark?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The outcome; logged in on re_code "0" */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginReply'];
+        };
+      };
+      400: components['responses']['BadJson'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      413: components['responses']['BodyTooLarge'];
+      415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  linkPlatform: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        provider: 'wechat' | 'alipay';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "code": "0a3Xyz000abcde1FGhij2klm3NOp3Xyz7"
+         *     }
+         */
+        'application/json': {
+          /** @description wx.login’s code, or my.getAuthCode’s */
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The outcome (HTTP 200 for every business outcome) */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetReply'];
+        };
+      };
+      400: components['responses']['BadJson'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      413: components['responses']['BodyTooLarge'];
+      415: components['responses']['NotJson'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  unlinkPlatform: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        provider: 'wechat' | 'alipay';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       /** @description The outcome (HTTP 200 for every business outcome) */
       200: {

@@ -62,9 +62,17 @@ export type Role = Account['role'];
 export type ExpertStatus = NonNullable<Account['expert_status']>;
 export type Grade = 'professor' | 'assprofessor';
 
+/** A platform (WeChat, Alipay) the account is linked to: GET /users lists them (issue 17). */
+export interface PlatformLink {
+  provider: 'wechat' | 'alipay';
+  linked_at: string;
+}
+
 export interface UserAndAccount {
   user: User;
   account: Account;
+  /** GET /users only. */
+  links?: PlatformLink[];
 }
 
 /** PUT /users: only the fields given change; `age` is digits, '' clears it. major and grade: doctors only. */
@@ -163,6 +171,11 @@ export function currentUser(options?: ApiOptions): Promise<ApiResult<User>> {
 /** GET /users — who is logged in, with their role and doctor's standing; SESSIONERR when nobody is. */
 export function currentAccount(options?: ApiOptions): Promise<ApiResult<UserAndAccount>> {
   return call('GET', '/users', undefined, options, readUserAndAccount);
+}
+
+/** DELETE /users/links/{provider} — unlink WeChat or Alipay (never the account's last way to log in). */
+export function unlinkPlatform(provider: PlatformLink['provider'], options?: ApiOptions): Promise<ApiResult> {
+  return call('DELETE', `/users/links/${provider}`, undefined, options, noValue);
 }
 
 /** POST /sessions with an SMS code sent for 'login' — log in without the password. */
@@ -403,9 +416,19 @@ function isAccount(value: unknown): value is Account {
 }
 
 function readUserAndAccount(body: Record<string, unknown>): UserAndAccount | undefined {
-  return isUser(body.user) && isAccount(body.account)
-    ? { user: body.user, account: body.account }
-    : undefined;
+  if (!isUser(body.user) || !isAccount(body.account)) return undefined;
+  const links = Array.isArray(body.links) ? body.links.filter(isPlatformLink) : undefined;
+  return { user: body.user, account: body.account, ...(links && { links }) };
+}
+
+function isPlatformLink(value: unknown): value is PlatformLink {
+  const link = value as Partial<PlatformLink> | null;
+  return (
+    typeof link === 'object' &&
+    link !== null &&
+    (link.provider === 'wechat' || link.provider === 'alipay') &&
+    typeof link.linked_at === 'string'
+  );
 }
 
 function isExpert(value: unknown): value is Expert {

@@ -40,6 +40,8 @@ const AUDIT_ACTIONS_ZH: Readonly<Record<string, string>> = {
   consent: '同意协议',
   data_export: '下载个人数据',
   account_delete: '注销账号',
+  link: '绑定第三方账号',
+  unlink: '解绑第三方账号',
 };
 const AUDIT_ACTIONS_EN: Readonly<Record<string, string>> = {
   register: 'Registered',
@@ -53,6 +55,8 @@ const AUDIT_ACTIONS_EN: Readonly<Record<string, string>> = {
   consent: 'Agreed to the documents',
   data_export: 'Personal data downloaded',
   account_delete: 'Account deleted',
+  link: 'Linked a platform',
+  unlink: 'Unlinked a platform',
 };
 const AUDIT_OUTCOMES_ZH: Readonly<Record<string, string>> = {
   success: '成功',
@@ -227,6 +231,14 @@ const zhCN = {
   auditWhat: '操作',
   auditResult: '结果',
   auditAction: (action: string) => AUDIT_ACTIONS_ZH[action] ?? action,
+  linksTitle: '已绑定的登录方式',
+  linksEmpty: '尚未绑定微信或支付宝（在小程序中登录即可绑定）',
+  platformNames: (provider: string) => ({ wechat: '微信', alipay: '支付宝' })[provider] ?? provider,
+  linkedSince: (date: string) => `绑定于 ${date}`,
+  unlinkButton: '解绑',
+  unlinking: '正在解绑…',
+  unlinked: '已解绑',
+  lastLoginWay: '这是账号唯一的登录方式：请先通过“忘记密码”设置密码，再解绑',
   auditOutcome: (outcome: string) => AUDIT_OUTCOMES_ZH[outcome] ?? outcome,
 
   // Personal information (issue 15): the footer, the documents, consent, a copy of one's data, deletion.
@@ -489,6 +501,15 @@ const en: Catalogue = {
   auditWhat: 'Action',
   auditResult: 'Result',
   auditAction: (action) => AUDIT_ACTIONS_EN[action] ?? action,
+  linksTitle: 'Linked logins',
+  linksEmpty: 'No WeChat or Alipay linked (logging in from its mini program links it)',
+  platformNames: (provider) => ({ wechat: 'WeChat', alipay: 'Alipay' })[provider] ?? provider,
+  linkedSince: (date) => `Linked on ${date}`,
+  unlinkButton: 'Unlink',
+  unlinking: 'Unlinking…',
+  unlinked: 'Unlinked',
+  lastLoginWay:
+    'This is the only way into the account: set a password first (“Forgot password”), then unlink',
   auditOutcome: (outcome) => AUDIT_OUTCOMES_EN[outcome] ?? outcome,
 
   footerLegal: 'Legal',

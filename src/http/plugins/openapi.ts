@@ -93,8 +93,7 @@ function completeOperations(document: Json): Json {
       const api = path.startsWith('/api/');
       const withSession =
         operation.security.length > 0 ||
-        operation.operationId === 'logIn' ||
-        operation.operationId === 'register';
+        ['logIn', 'register', 'logInWithWeChat', 'logInWithAlipay'].includes(operation.operationId ?? '');
       for (const [status, response] of Object.entries(operation.responses)) {
         const headers: Json = { 'X-Request-Id': ref('headers', 'XRequestId') };
         if (api) headers['Retry-After'] = ref('headers', 'RetryAfter');

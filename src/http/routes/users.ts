@@ -93,6 +93,20 @@ interface DeleteBody {
   phone_code?: string;
 }
 
+/** GET /users only: the mini-program platforms the account is linked to (issue 17). */
+const links = {
+  type: 'array',
+  description: 'The platforms (WeChat, Alipay) this account is linked to; GET /users only',
+  items: {
+    type: 'object',
+    required: ['provider', 'linked_at'],
+    properties: {
+      provider: { type: 'string', enum: ['wechat', 'alipay'] },
+      linked_at: { type: 'string', description: 'ISO 8601 time' },
+    },
+  },
+} as const;
+
 /** GET /users — who is logged in (contract §2); PUT /users — edit one's own profile. */
 export default async function usersRoute(app: FastifyInstance, { services, cookie }: RouteOptions) {
   const accountOf = async (user: User) => ({
@@ -103,7 +117,10 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     consent_required: await services.consents.consentRequired(user.id),
   });
   const reply200 = {
-    200: named(app, 'UserReply', { ...userReply, properties: { ...userReply.properties, account } }),
+    200: named(app, 'UserReply', {
+      ...userReply,
+      properties: { ...userReply.properties, account, links },
+    }),
   };
   app.get(
     '/users',
@@ -118,7 +135,11 @@ export default async function usersRoute(app: FastifyInstance, { services, cooki
     async (request, reply) => {
       const me = await loggedIn(services, cookie, request, reply);
       if (me === null) return reply;
-      return sendOk(reply, 'found', { user: toProfile(me.user), account: await accountOf(me.user) });
+      return sendOk(reply, 'found', {
+        user: toProfile(me.user),
+        account: await accountOf(me.user),
+        links: await services.miniPrograms.links(me.user.id),
+      });
     },
   );
 

@@ -5,8 +5,10 @@ import {
   listAudit,
   listSessions,
   RET,
+  unlinkPlatform,
   updateProfile,
   type Account,
+  type PlatformLink,
   type AuditEntry,
   type ProfileChanges,
   type SessionInfo,
@@ -124,8 +126,10 @@ function fillProfile(user: User, account: Account): void {
   }
 }
 
-function showAccount({ user, account }: UserAndAccount): void {
+function showAccount({ user, account, links }: UserAndAccount): void {
   fillProfile(user, account);
+  platformLinks = links ?? [];
+  renderLinks();
   page.show('account');
   // Issue 15: asking again after a document changed, a copy of one's data, deletion.
   startPersonalData(account, () => page.loggedOut());
@@ -385,7 +389,62 @@ async function loadAudit(): Promise<void> {
   showText(auditError, () => pageFailureText(result));
 }
 
+// —— Linked platforms (issue 17): linking happens inside a mini program; here, what is linked, and unlinking ——
+
+const linksList = byId('links', HTMLUListElement);
+const linksStatus = byId('links-status', HTMLElement);
+const linksError = byId('links-error', HTMLElement);
+let platformLinks: PlatformLink[] = [];
+
+function renderLinks(): void {
+  const words = text();
+  if (platformLinks.length === 0) {
+    linksList.replaceChildren(line('item muted', words.linksEmpty));
+    return;
+  }
+  linksList.replaceChildren(
+    ...platformLinks.map((link) => {
+      const item = document.createElement('li');
+      item.className = 'item';
+      item.dataset.provider = link.provider;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'button secondary small';
+      showText(button, () => text().unlinkButton);
+      button.addEventListener('click', () => void unlink(link, button));
+      item.append(
+        line('item-title', words.platformNames(link.provider)),
+        line('item-meta', words.linkedSince(when(link.linked_at))),
+        button,
+      );
+      return item;
+    }),
+  );
+}
+
+async function unlink(link: PlatformLink, button: HTMLButtonElement): Promise<void> {
+  showText(linksStatus, null);
+  showText(linksError, null);
+  const done = markBusy(button, () => text().unlinking);
+  const result = await unlinkPlatform(link.provider);
+  done();
+  if (result.kind === 'ok' || (result.kind === 'refused' && result.code === RET.NODATA)) {
+    platformLinks = platformLinks.filter((l) => l.provider !== link.provider);
+    renderLinks();
+    showText(linksStatus, () => text().unlinked);
+    byId('links-title', HTMLElement).focus();
+    return;
+  }
+  if (endedHere(result)) return;
+  if (result.kind === 'refused' && result.reason === 'lastLoginWay') {
+    showText(linksError, () => text().lastLoginWay);
+    return;
+  }
+  showText(linksError, () => pageFailureText(result));
+}
+
 onLanguageChange(() => {
+  renderLinks();
   renderSessions();
   renderAudit();
 });
