@@ -46,6 +46,12 @@ async function me(app: App, tokens: TokenPair) {
   return body as { user: { user_id: number; phone: string; types: string }; links: { provider: string }[] };
 }
 
+/** The `agree` string of the documents in force, as the mini program reads it from GET /legal. */
+async function agreeInForce(app: App): Promise<string> {
+  const body = assertRet(await app.inject({ method: 'GET', url: `${API}/legal` }), '0');
+  return String(body.agree);
+}
+
 async function auditOf(app: App, userId: number) {
   const page = await app.services.audit.list(userId, 0, 50);
   return page.items.map((e) => `${e.action}:${e.outcome}:${e.detail ?? ''}`);
@@ -78,7 +84,11 @@ describe('WeChat mini-program login', () => {
     const phone = newPhone();
     const person = wechat.loginCode();
     const first = tokensOf(
-      await logIn({ login_code: person.code, phone_code: wechat.phoneCode(phone), agree: '1' }),
+      await logIn({
+        login_code: person.code,
+        phone_code: wechat.phoneCode(phone),
+        agree: await agreeInForce(t.app),
+      }),
     );
     const mine = await me(t.app, first);
     assert.equal(mine.user.phone, phone);
@@ -90,7 +100,10 @@ describe('WeChat mini-program login', () => {
     const again = tokensOf(await logIn({ login_code: wechat.loginCode({ openid: person.openid }).code }));
     assert.equal((await me(t.app, again)).user.user_id, mine.user.user_id);
     const audit = await auditOf(t.app, mine.user.user_id);
-    assert.ok(audit.includes('register:success:patient via wechat'), audit.join('\n'));
+    assert.ok(
+      audit.some((line) => line.startsWith('register:success:patient via wechat; agreed ')),
+      audit.join('\n'),
+    );
     assert.ok(audit.includes('link:success:wechat'));
     assert.ok(audit.includes('login:success:wechat'));
     assert.deepEqual(wechat.problems, []);
@@ -498,5 +511,64 @@ describe('mini-program configuration', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('mini-program registration and consent (issue 15)', () => {
+  let wechat: FakeWeChat;
+  let t: TestApp;
+  before(async () => {
+    wechat = await startFakeWeChat();
+    t = await startTestApp({ ...wechatEnv(wechat.origin), CONSENT_REQUIRED: '1' });
+  });
+  after(async () => {
+    await t.close();
+    await wechat.close();
+  });
+
+  it('with CONSENT_REQUIRED=1 a first login without agree opens no account; with it, the consent is recorded', async () => {
+    const phone = newPhone();
+    const person = wechat.loginCode();
+    const refused = await post(
+      t.app,
+      '/wechat/sessions',
+      { login_code: person.code, phone_code: wechat.phoneCode(phone) },
+      APP,
+    );
+    assertRefused(refused, '4103', 'consentMissing');
+    const stale = await post(
+      t.app,
+      '/wechat/sessions',
+      {
+        login_code: wechat.loginCode({ openid: person.openid }).code,
+        phone_code: wechat.phoneCode(phone),
+        agree: '0,0',
+      },
+      APP,
+    );
+    assertRefused(stale, '4103', 'consentOutdated');
+    const tokens = tokensOf(
+      await post(
+        t.app,
+        '/wechat/sessions',
+        {
+          login_code: wechat.loginCode({ openid: person.openid }).code,
+          phone_code: wechat.phoneCode(phone),
+          agree: await agreeInForce(t.app),
+        },
+        APP,
+      ),
+    );
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `${API}/users`,
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    const body = assertRet(response, '0') as {
+      user: { phone: string };
+      account: { consent_required: boolean };
+    };
+    assert.equal(body.user.phone, phone);
+    assert.equal(body.account.consent_required, false, 'the agreement made at the first login is on record');
   });
 });

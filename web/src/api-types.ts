@@ -2055,7 +2055,7 @@ export interface operations {
            * @enum {string}
            */
           types?: 'patient' | 'expert';
-          /** @description For a first login: the consent the registration form asks for, sent as it sends it */
+          /** @description For a first login: "<terms version>,<privacy version>" as GET /legal says them (required when CONSENT_REQUIRED=1) */
           agree?: string;
           /** @description Apps without cookies: the device_mark the last login or registration answered (with X-Client: app) */
           device_mark?: string;
@@ -2109,7 +2109,7 @@ export interface operations {
            * @enum {string}
            */
           types?: 'patient' | 'expert';
-          /** @description For a first login: the consent the registration form asks for, sent as it sends it */
+          /** @description For a first login: "<terms version>,<privacy version>" as GET /legal says them (required when CONSENT_REQUIRED=1) */
           agree?: string;
           /** @description Apps without cookies: the device_mark the last login or registration answered (with X-Client: app) */
           device_mark?: string;

@@ -19,8 +19,9 @@ const accountFields = {
   },
   agree: {
     type: 'string',
-    maxLength: 16,
-    description: 'For a first login: the consent the registration form asks for, sent as it sends it',
+    maxLength: 80,
+    description:
+      'For a first login: "<terms version>,<privacy version>" as GET /legal says them (required when CONSENT_REQUIRED=1)',
   },
   device_mark: deviceMarkField,
 } as const;
