@@ -139,9 +139,11 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     (config.captchaThreads === 0
       ? new (await import('./captcha/canvas-renderer.js')).CanvasCaptchaRenderer()
       : new ThreadedCaptchaRenderer(config.captchaThreads));
-  if (overrides.captchaRenderer === undefined) {
-    app.addHook('onClose', async () => captchaRenderer.close?.());
-  }
+  app.addHook('onClose', async () => {
+    // Drawing ahead stops first, so that no batch is left to fail as the threads go.
+    captchas.close();
+    if (overrides.captchaRenderer === undefined) await captchaRenderer.close?.();
+  });
 
   const metrics = new PrometheusMetrics();
   // For work outside any request; routes hand services the request's own logger (clientOf).
@@ -159,9 +161,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       length: config.imageCodeLength,
       ttlSeconds: config.imageCodeTtlSeconds,
       perIpPerMinute: config.captchaPerIpPerMinute,
+      poolSize: config.captchaPoolSize,
     },
     metrics,
+    (error) => log.warn({ err: error }, 'drawing captchas ahead failed'),
   );
+
   // Issue 12: the ALTCHA proof of work, as hard as the SMS counters say.
   const altcha = new AltchaService(
     store,

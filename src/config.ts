@@ -86,6 +86,10 @@ export interface Config {
   readonly threadPoolSize: number;
   /** Worker threads drawing captchas (`CAPTCHA_THREADS`, `auto` = cores per worker; 0 = on the event loop). */
   readonly captchaThreads: number;
+  /** Captchas drawn ahead and kept ready (`CAPTCHA_POOL_SIZE`; 0 = every captcha drawn on request). */
+  readonly captchaPoolSize: number;
+  /** Most keys the in-process store holds (`MEMORY_STORE_MAX_KEYS`); beyond it new captchas are refused. */
+  readonly memoryStoreMaxKeys: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
   readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
@@ -190,6 +194,8 @@ export const SETTING_NAMES = [
   'WORKERS',
   'HASH_CONCURRENCY',
   'CAPTCHA_THREADS',
+  'CAPTCHA_POOL_SIZE',
+  'MEMORY_STORE_MAX_KEYS',
   'UV_THREADPOOL_SIZE',
   'MEDICINE_SECRET',
   'SMS_PROVIDER',
@@ -503,6 +509,8 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     workers: workers(env),
     hashConcurrency: perProcess(env, 'HASH_CONCURRENCY', workers(env), 1),
     captchaThreads: perProcess(env, 'CAPTCHA_THREADS', workers(env), 0),
+    captchaPoolSize: integer(env, 'CAPTCHA_POOL_SIZE', 2000, 0, 100_000),
+    memoryStoreMaxKeys: integer(env, 'MEMORY_STORE_MAX_KEYS', 200_000, 1000, 100_000_000),
     threadPoolSize: integer(
       env,
       'UV_THREADPOOL_SIZE',
