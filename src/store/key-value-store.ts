@@ -38,3 +38,11 @@ export class StorageError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The in-process store is at its bound: the write that would add a key is refused (a DBERR
+ * reply) rather than forgetting a key another request relies on.
+ */
+export class StoreFullError extends StorageError {
+  override name = 'StoreFullError';
+}
