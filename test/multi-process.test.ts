@@ -275,5 +275,50 @@ if (REDIS_URL !== undefined) {
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
     });
+
+    it('/metrics answers for all the workers together, whichever worker is asked', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-workers-'));
+      const token = 'metrics-token-for-the-workers-test';
+      const server = await startServerProcess({
+        DATA_DIR: dataDir,
+        WORKERS: '2',
+        METRICS_TOKEN: token,
+        REDIS_URL,
+        REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'test:'}workers-metrics:${process.pid}:`,
+      });
+      try {
+        for (let i = 0; i < 100 && (server.output().match(/listening at/g) ?? []).length < 2; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const origin = new URL(server.api).origin;
+        // The primary hands connections to the workers in turn: these are shared between both.
+        const requests = 40;
+        for (let i = 0; i < requests; i++) {
+          await fetch(`${server.api}/users`, { headers: { connection: 'close' } }).then((r) =>
+            r.arrayBuffer(),
+          );
+        }
+        const countOf = (text: string) =>
+          Number(
+            /^medicine_http_request_duration_seconds_count\{[^}]*route="\/api\/1\.0\/users"[^}]*\} (\d+)$/m.exec(
+              text,
+            )?.[1],
+          );
+        for (let i = 0; i < 6; i++) {
+          const response = await fetch(`${origin}/metrics`, {
+            headers: { authorization: `Bearer ${token}`, connection: 'close' },
+          });
+          const text = await response.text();
+          assert.equal(response.status, 200, server.output());
+          // Each worker alone counted about half; together, every request is there.
+          assert.equal(countOf(text), requests, text.slice(0, 2000));
+        }
+        const refused = await fetch(`${origin}/metrics`, { headers: { connection: 'close' } });
+        assert.equal(refused.status, 401);
+      } finally {
+        assert.equal(await server.stop(), 0);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 }
