@@ -105,5 +105,4 @@ const config = readConfig();
 process.env.UV_THREADPOOL_SIZE = String(config.threadPoolSize);
 if (config.workers > 1 && cluster.isPrimary) {
   supervise(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
-}
-else serve(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+} else serve(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -234,6 +234,59 @@ if (REDIS_URL !== undefined) {
       assert.equal((await introspect(a, refreshed.tokens.refresh_token)).active, false);
     });
 
+    // Each instance caches who a session belongs to for SESSION_CACHE_SECONDS (5 s); a logout
+    // must not wait for that. The issue's promise: refused everywhere within 50 ms. This is a
+    // bound on how long the invalidation takes to reach B (A's delete, a Redis PUBLISH, B's
+    // subscriber emptying its cache), measured by polling B — a correctness property of
+    // propagation, not a throughput figure: without the invalidation B would keep answering
+    // for up to 5 s, and the bound would fail by two orders of magnitude.
+    it('a session B has cached, ended on A under load, is refused on B within 50 ms', async () => {
+      const owner = phoneNumber(6);
+      const password = 'the cached password';
+      await register(a, owner, password);
+      const login = await postJson(`${a.api}/sessions`, { phone: owner, password });
+      assert.equal(login.reply.re_code, '0');
+      const session = /session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      const cookie = { cookie: `session=${session}` };
+      const whoAmI = async (server: ServerProcess) =>
+        ((await (await fetch(`${server.api}/users`, { headers: cookie })).json()) as { re_code: string })
+          .re_code;
+      assert.equal(await whoAmI(b), '0', 'B knows the session (and caches it)');
+
+      // Load on both while the logout happens: 16 loops asking who they are, as fast as they can.
+      let loggedOutAt = Number.POSITIVE_INFINITY;
+      const lateAnswers: string[] = [];
+      let stop = false;
+      const loop = async (server: ServerProcess) => {
+        while (!stop) {
+          const started = performance.now();
+          const code = await whoAmI(server);
+          if (started > loggedOutAt + 50 && code !== '4101') lateAnswers.push(code);
+        }
+      };
+      const loops = Array.from({ length: 16 }, (_, i) => loop(i % 2 === 0 ? a : b));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const out = await fetch(`${a.api}/sessions`, { method: 'DELETE', headers: cookie });
+      assert.equal(((await out.json()) as { re_code: string }).re_code, '0');
+      loggedOutAt = performance.now();
+      // Poll B until it refuses.
+      let refusedAfter = Number.POSITIVE_INFINITY;
+      while (performance.now() - loggedOutAt < 5000) {
+        if ((await whoAmI(b)) === '4101') {
+          refusedAfter = performance.now() - loggedOutAt;
+          break;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      stop = true;
+      await Promise.all(loops);
+      assert.ok(
+        refusedAfter < 50,
+        `B still accepted the session ${refusedAfter.toFixed(1)} ms after the logout`,
+      );
+      assert.deepEqual(lateAnswers, [], 'no request begun 50 ms after the logout was let in, on A or B');
+    });
+
     it('strangers lock the phone on A; the owner’s known browser logs in on B at the first try', async () => {
       const owner = phoneNumber(4);
       const { device } = await register(a, owner, 'the owner password');

@@ -1,3 +1,5 @@
+import type { InvalidationBus } from './invalidation-bus.js';
+
 /**
  * The key-value store port: short-lived codes, windows and counters. Every method is
  * atomic on its own, so that several processes sharing one store (Redis) can never
@@ -26,6 +28,11 @@ export interface KeyValueStore {
   decrement(key: string): Promise<void>;
   /** Milliseconds the key has left, or null if it does not exist. */
   ttl(key: string): Promise<number | null>;
+  /**
+   * A bus telling every process sharing this store to drop what it cached; absent when the
+   * store is in-process (one process, nothing to tell).
+   */
+  openBus?(name: string): Promise<InvalidationBus>;
   /** Answers whether the store is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
