@@ -13,6 +13,8 @@ export interface CaptchaPoolOptions {
   batch?: number;
   /** Told when a refill batch fails (never with a text or a picture); refilling pauses a second. */
   onError?: (error: unknown) => void;
+  /** How long after start-up the first filling begins (unless a captcha is asked for sooner). */
+  startAfterMs?: number;
 }
 
 /** How long refilling waits after a batch failed, so that a broken renderer is not retried in a loop. */
@@ -22,9 +24,9 @@ const RETRY_MS = 1000;
  * Captchas drawn ahead: a bounded stack of (text, JPEG) pairs that the drawing threads fill
  * whenever they have nothing else to draw. `take` pops one in O(1) — the pair leaves the
  * pool as it is handed out, and the event loop runs one `take` at a time, so no pair is
- * ever handed out twice — and draws inline only when the pool is empty. Refilling starts
- * with the first `take` (a process that never serves a captcha never starts the threads)
- * and keeps one batch in flight at a time, so that a captcha drawn on request waits behind
+ * ever handed out twice — and draws inline only when the pool is empty. Filling starts
+ * `startAfterMs` after start-up (so that it does not slow the first replies) or at the
+ * first `take` if that comes sooner, and keeps one batch in flight at a time, so that a captcha drawn on request waits behind
  * at most one batch; while a request's captcha is being drawn, no new batch starts.
  * Texts come from `newText` (the service's, from the cryptographic RNG); nothing here logs.
  */
@@ -35,6 +37,7 @@ export class CaptchaPool {
   private drawingInline = 0;
   private pausedUntil = 0;
   private closed = false;
+  private readonly starter: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly renderer: CaptchaRenderer,
@@ -42,6 +45,10 @@ export class CaptchaPool {
     private readonly options: CaptchaPoolOptions,
   ) {
     this.batch = Math.max(1, Math.min(options.batch ?? 16, options.size));
+    if (options.size > 0) {
+      this.starter = setTimeout(() => this.refill(), options.startAfterMs ?? 1000);
+      this.starter.unref();
+    }
   }
 
   /** Pairs ready now. */
@@ -92,6 +99,7 @@ export class CaptchaPool {
 
   /** Drops what is ready and starts no more batches. */
   close(): void {
+    clearTimeout(this.starter);
     this.closed = true;
     this.ready.length = 0;
   }

@@ -42,6 +42,7 @@ export class CaptchaService {
     // Texts from the cryptographic RNG, whether drawn ahead or on request.
     this.pool = new CaptchaPool(renderer, () => randomText(CAPTCHA_ALPHABET, settings.length), {
       size: settings.poolSize ?? 0,
+      startAfterMs: 1000,
       ...(onPoolError && { onError: onPoolError }),
     });
   }
