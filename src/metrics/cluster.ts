@@ -20,6 +20,25 @@ type Message =
   | { type: typeof ASK_OWN; id: number }
   | { type: typeof OWN; id: number; metrics?: metric[]; error?: string };
 
+/** Questions sent and not yet answered, by id: each settles its promise with the answer or an Error. */
+type Waiting<T> = Map<number, (answer: T | Error) => void>;
+
+/** The answer to question `id`, once it comes (through `waiting`), or an Error after `ms`. */
+function awaitAnswer<T>(waiting: Waiting<T>, id: number, ms: number, timeoutMessage: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(new Error(timeoutMessage));
+    }, ms);
+    waiting.set(id, (answer) => {
+      clearTimeout(timer);
+      waiting.delete(id);
+      if (answer instanceof Error) reject(answer);
+      else resolve(answer);
+    });
+  });
+}
+
 const isMessage = (message: unknown): message is Message =>
   typeof message === 'object' &&
   message !== null &&
@@ -37,23 +56,14 @@ export function answerClusterMetrics(): void {
   cluster.on('listening', (worker) => serving.add(worker));
   cluster.on('exit', (worker) => serving.delete(worker));
   let next = 0;
-  const waiting = new Map<number, (metrics: metric[] | Error) => void>();
+  const waiting: Waiting<metric[]> = new Map();
 
-  const ownOf = (worker: Worker): Promise<metric[]> =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new Error(`worker ${worker.process.pid} did not answer`));
-      }, WORKER_TIMEOUT_MS);
-      waiting.set(id, (answer) => {
-        clearTimeout(timer);
-        waiting.delete(id);
-        if (answer instanceof Error) reject(answer);
-        else resolve(answer);
-      });
-      worker.send({ type: ASK_OWN, id } satisfies Message);
-    });
+  const ownOf = (worker: Worker): Promise<metric[]> => {
+    const id = next++;
+    const answer = awaitAnswer(waiting, id, WORKER_TIMEOUT_MS, `worker ${worker.process.pid} did not answer`);
+    worker.send({ type: ASK_OWN, id } satisfies Message);
+    return answer;
+  };
 
   cluster.on('message', (worker, message: unknown) => {
     if (!isMessage(message)) return;
@@ -78,7 +88,7 @@ export function answerClusterMetrics(): void {
  */
 export function metricsSource(registry: Registry): () => Promise<string> {
   if (!cluster.isWorker) return () => registry.metrics();
-  const waiting = new Map<number, (answer: string | Error) => void>();
+  const waiting: Waiting<string> = new Map();
   let next = 0;
   process.on('message', (message: unknown) => {
     if (!isMessage(message)) return;
@@ -94,19 +104,15 @@ export function metricsSource(registry: Registry): () => Promise<string> {
       );
     }
   });
-  return () =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new Error('cluster metrics: the primary did not answer'));
-      }, PRIMARY_TIMEOUT_MS);
-      waiting.set(id, (answer) => {
-        clearTimeout(timer);
-        waiting.delete(id);
-        if (answer instanceof Error) reject(answer);
-        else resolve(answer);
-      });
-      process.send?.({ type: ASK_ALL, id } satisfies Message);
-    });
+  return () => {
+    const id = next++;
+    const answer = awaitAnswer(
+      waiting,
+      id,
+      PRIMARY_TIMEOUT_MS,
+      'cluster metrics: the primary did not answer',
+    );
+    process.send?.({ type: ASK_ALL, id } satisfies Message);
+    return answer;
+  };
 }
