@@ -43,6 +43,9 @@ if (REDIS_URL !== undefined) {
       TRUST_PROXY: '1',
       // Issue 14: the service that introspects; both instances share the key DATA_DIR holds.
       SERVICE_CLIENTS: `multi:${'multi-service-secret-'.repeat(2)}`,
+      // Sessions stay cached a minute unless invalidated: a session that is refused at all
+      // before then was refused because the invalidation reached the other instance.
+      SESSION_CACHE_SECONDS: '60',
     };
     let a: ServerProcess;
     let b: ServerProcess;
@@ -234,12 +237,13 @@ if (REDIS_URL !== undefined) {
       assert.equal((await introspect(a, refreshed.tokens.refresh_token)).active, false);
     });
 
-    // Each instance caches who a session belongs to for SESSION_CACHE_SECONDS (5 s); a logout
-    // must not wait for that. The issue's promise: refused everywhere within 50 ms. This is a
-    // bound on how long the invalidation takes to reach B (A's delete, a Redis PUBLISH, B's
-    // subscriber emptying its cache), measured by polling B — a correctness property of
-    // propagation, not a throughput figure: without the invalidation B would keep answering
-    // for up to 5 s, and the bound would fail by two orders of magnitude.
+    // Each instance caches who a session belongs to (here for 60 s); a logout must not wait
+    // for that. The issue's promise: refused everywhere within 50 ms. This bounds how long the
+    // invalidation takes to reach B (A's delete, a Redis PUBLISH, B's subscriber emptying its
+    // cache): every request begun more than 50 ms after A answered the logout must be refused,
+    // on A and B. It is a correctness property of propagation, not a throughput figure (a
+    // request's own latency on a loaded machine is not counted: it is when the request was
+    // sent that matters); without the invalidation B keeps answering for the whole minute.
     it('a session B has cached, ended on A under load, is refused on B within 50 ms', async () => {
       const owner = phoneNumber(6);
       const password = 'the cached password';
@@ -269,22 +273,26 @@ if (REDIS_URL !== undefined) {
       const out = await fetch(`${a.api}/sessions`, { method: 'DELETE', headers: cookie });
       assert.equal(((await out.json()) as { re_code: string }).re_code, '0');
       loggedOutAt = performance.now();
-      // Poll B until it refuses.
+      // Poll B until it refuses; a poll begun more than 50 ms after the logout must be refused too.
       let refusedAfter = Number.POSITIVE_INFINITY;
       while (performance.now() - loggedOutAt < 5000) {
-        if ((await whoAmI(b)) === '4101') {
+        const started = performance.now();
+        const code = await whoAmI(b);
+        if (code === '4101') {
           refusedAfter = performance.now() - loggedOutAt;
           break;
         }
+        if (started > loggedOutAt + 50) lateAnswers.push(code);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
       stop = true;
       await Promise.all(loops);
-      assert.ok(
-        refusedAfter < 50,
-        `B still accepted the session ${refusedAfter.toFixed(1)} ms after the logout`,
+      assert.ok(refusedAfter < 5000, 'B refused the session, long before its cache entry would expire');
+      assert.deepEqual(
+        lateAnswers,
+        [],
+        `a request begun over 50 ms after the logout was let in (B's first refusal came ${refusedAfter.toFixed(1)} ms after it)`,
       );
-      assert.deepEqual(lateAnswers, [], 'no request begun 50 ms after the logout was let in, on A or B');
     });
 
     it('strangers lock the phone on A; the owner’s known browser logs in on B at the first try', async () => {
