@@ -7,6 +7,7 @@ import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open-database.js';
+import { withSessionCache } from './services/session-cache.js';
 import type { AccountDatabase } from './db/user-store.js';
 import errorReplies, { clientErrorReply, frameworkErrorReply } from './http/plugins/errors.js';
 import metricsPlugin from './http/plugins/metrics.js';
@@ -93,6 +94,8 @@ declare module 'fastify' {
 export type App = FastifyInstance;
 
 const API_PREFIX = '/api/1.0';
+/** Sessions one process keeps cached (a few MB at most). */
+const SESSION_CACHE_ENTRIES = 10_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const API_HEADERS = Object.freeze({
   'x-content-type-options': 'nosniff',
@@ -143,9 +146,30 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     if (overrides.keyValueStore === undefined) await store.close();
     throw error;
   }
+  // Issue 18: with a shared store that can tell every process (Redis pub/sub), who a session
+  // belongs to is cached for a few seconds; every write that could end a session empties
+  // every process's cache first (src/services/session-cache.ts). The in-process store has no way
+  // to reach another process (the CLI): there the cache is off.
+  const bus =
+    config.sessionCacheSeconds > 0 && store.openBus !== undefined
+      ? await store.openBus('sessions:invalidate').catch(async (error: unknown) => {
+          if (overrides.keyValueStore === undefined) await store.close();
+          if (overrides.database === undefined) await database.close();
+          throw error;
+        })
+      : undefined;
+  const rawDatabase = database;
+  if (bus !== undefined) {
+    database = withSessionCache(database, bus, clock, {
+      maxAgeMs: config.sessionCacheSeconds * 1000,
+      maxEntries: SESSION_CACHE_ENTRIES,
+      sessionTtlMs: config.sessionTtlSeconds * 1000,
+    });
+  }
   app.addHook('onClose', async () => {
+    await bus?.close();
     if (overrides.keyValueStore === undefined) await store.close();
-    if (overrides.database === undefined) await database.close();
+    if (overrides.database === undefined) await rawDatabase.close();
   });
 
   const captchaRenderer: CaptchaRenderer =
@@ -153,9 +177,11 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     (config.captchaThreads === 0
       ? new (await import('./captcha/canvas-renderer.js')).CanvasCaptchaRenderer()
       : new ThreadedCaptchaRenderer(config.captchaThreads));
-  if (overrides.captchaRenderer === undefined) {
-    app.addHook('onClose', async () => captchaRenderer.close?.());
-  }
+  app.addHook('onClose', async () => {
+    // Drawing ahead stops first, so that no batch is left to fail as the threads go.
+    captchas.close();
+    if (overrides.captchaRenderer === undefined) await captchaRenderer.close?.();
+  });
 
   const metrics = new PrometheusMetrics();
   // For work outside any request; routes hand services the request's own logger (clientOf).
@@ -173,9 +199,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       length: config.imageCodeLength,
       ttlSeconds: config.imageCodeTtlSeconds,
       perIpPerMinute: config.captchaPerIpPerMinute,
+      poolSize: config.captchaPoolSize,
     },
     metrics,
+    (error) => log.warn({ err: error }, 'drawing captchas ahead failed'),
   );
+
   // Issue 12: the ALTCHA proof of work, as hard as the SMS counters say.
   const altcha = new AltchaService(
     store,

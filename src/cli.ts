@@ -3,9 +3,11 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
+import { withSessionCache } from './services/session-cache.js';
 import type { AccountDatabase } from './db/user-store.js';
 import { secretFromFile } from './secret-file.js';
 import { AccountEraser } from './services/account-deletion.js';
+import { openKeyValueStore } from './store/open-store.js';
 import { ADMIN_ACTIONS, AdminService, type AdminAction } from './services/admin.js';
 import { RetentionJob } from './services/retention.js';
 import { AuditService } from './services/audit.js';
@@ -257,7 +259,18 @@ export async function runCli(
     }
     if (command !== 'user' && command !== 'audit' && command !== 'purge')
       throw new UsageError(`unknown command "${command}"`);
-    const db = await openDatabase(config);
+    const raw = await openDatabase(config);
+    // Servers sharing Redis cache sessions (src/services/session-cache.ts): what this command
+    // changes (a disabled account, ended sessions) is announced to them as theirs is.
+    const store =
+      command === 'user' && config.redisUrl !== undefined
+        ? await openKeyValueStore(config, systemClock)
+        : undefined;
+    const bus = await store?.openBus?.('sessions:invalidate');
+    const db =
+      bus === undefined
+        ? raw
+        : withSessionCache(raw, bus, systemClock, { maxAgeMs: 0, maxEntries: 0, sessionTtlMs: 0 });
     try {
       if (command === 'user') await userCommand(db, config, argv, json, out);
       else if (command === 'purge') {
@@ -271,7 +284,9 @@ export async function runCli(
       } else await auditCommand(db, argv, json, out);
       return 0;
     } finally {
-      await db.close();
+      await raw.close();
+      await bus?.close();
+      await store?.close();
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -89,6 +89,12 @@ export interface Config {
   readonly threadPoolSize: number;
   /** Worker threads drawing captchas (`CAPTCHA_THREADS`, `auto` = cores per worker; 0 = on the event loop). */
   readonly captchaThreads: number;
+  /** Captchas drawn ahead and kept ready (`CAPTCHA_POOL_SIZE`; 0 = every captcha drawn on request). */
+  readonly captchaPoolSize: number;
+  /** Seconds a process trusts a session it looked up (`SESSION_CACHE_SECONDS`; only with Redis; 0 = off). */
+  readonly sessionCacheSeconds: number;
+  /** Most keys the in-process store holds (`MEMORY_STORE_MAX_KEYS`); beyond it new captchas are refused. */
+  readonly memoryStoreMaxKeys: number;
   /** ISO regions whose mobile numbers are accepted; `CN` alone is the contract's rule. */
   readonly phoneRegions: readonly string[];
   /** Bearer token that `/metrics` requires; unset: `/metrics` is not served. */
@@ -310,6 +316,9 @@ export const SETTING_NAMES = [
   'WORKERS',
   'HASH_CONCURRENCY',
   'CAPTCHA_THREADS',
+  'CAPTCHA_POOL_SIZE',
+  'SESSION_CACHE_SECONDS',
+  'MEMORY_STORE_MAX_KEYS',
   'UV_THREADPOOL_SIZE',
   'MEDICINE_SECRET',
   'SMS_PROVIDER',
@@ -637,6 +646,9 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     workers: workers(env),
     hashConcurrency: perProcess(env, 'HASH_CONCURRENCY', workers(env), 1),
     captchaThreads: perProcess(env, 'CAPTCHA_THREADS', workers(env), 0),
+    captchaPoolSize: integer(env, 'CAPTCHA_POOL_SIZE', 2000, 0, 100_000),
+    sessionCacheSeconds: integer(env, 'SESSION_CACHE_SECONDS', 5, 0, 60),
+    memoryStoreMaxKeys: integer(env, 'MEMORY_STORE_MAX_KEYS', 200_000, 1000, 100_000_000),
     threadPoolSize: integer(
       env,
       'UV_THREADPOOL_SIZE',

@@ -58,7 +58,9 @@ async function serve(config: Config): Promise<void> {
  * and passes SIGTERM on so each drains. A worker that dies before it ever listened
  * means the setup is wrong (say, the database is unreachable): then all stop, exit 1.
  */
-function supervise(config: Config): void {
+async function supervise(config: Config): Promise<void> {
+  // Loaded only here: the primary keeps little in memory (prom-client, not the app).
+  if (config.metricsToken !== undefined) (await import('./metrics/cluster.js')).answerClusterMetrics();
   let stopping = false;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -101,5 +103,6 @@ const config = readConfig();
 // there and in the workers it forks; an ES module entry (the sources under tsx) has
 // already started the pool to read its modules.
 process.env.UV_THREADPOOL_SIZE = String(config.threadPoolSize);
-if (config.workers > 1 && cluster.isPrimary) supervise(config);
-else serve(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+if (config.workers > 1 && cluster.isPrimary) {
+  supervise(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+} else serve(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -43,6 +43,9 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
       maxThreads: threads,
       idleTimeout: IDLE_MS,
       atomics: 'disabled',
+      // Drawing a picture allocates little on the JS heap (Skia's memory is native): a small
+      // young generation keeps each thread's isolate from growing tens of MB under load.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
   }
 

@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuthEvents } from '../services/events.js';
+import { metricsSource } from './cluster.js';
 
 /** Prometheus counters for the domain's events and the HTTP layer's latencies, one registry per app. */
 export class PrometheusMetrics implements AuthEvents {
@@ -41,8 +42,12 @@ export class PrometheusMetrics implements AuthEvents {
     registers: [this.registry],
   });
 
+  /** The text `/metrics` serves: with WORKERS, every worker's metrics together. */
+  readonly exposition: () => Promise<string>;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'medicine_' });
+    this.exposition = metricsSource(this.registry);
   }
 
   /** One histogram child per route, method and status, found without hashing labels each time. */

@@ -1,3 +1,4 @@
+import { CaptchaPool } from './captcha-pool.js';
 import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
@@ -13,6 +14,8 @@ export interface CaptchaSettings {
   length: number;
   ttlSeconds: number;
   perIpPerMinute: number;
+  /** Captchas drawn ahead (`CAPTCHA_POOL_SIZE`); 0: each drawn on request. */
+  poolSize?: number;
 }
 
 export interface IssuedCaptcha {
@@ -24,6 +27,8 @@ export interface IssuedCaptcha {
 const key = (uuid: string): string => `captcha:${uuid}`;
 
 export class CaptchaService {
+  private readonly pool: CaptchaPool;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly renderer: CaptchaRenderer,
@@ -31,14 +36,32 @@ export class CaptchaService {
     private readonly limits: RateLimits,
     private readonly settings: CaptchaSettings,
     private readonly events: AuthEvents = ignoreEvents,
-  ) {}
+    /** Told (without any text or picture) when drawing ahead fails. */
+    onPoolError?: (error: unknown) => void,
+  ) {
+    // Texts from the cryptographic RNG, whether drawn ahead or on request.
+    this.pool = new CaptchaPool(renderer, () => randomText(CAPTCHA_ALPHABET, settings.length), {
+      size: settings.poolSize ?? 0,
+      startAfterMs: 1000,
+      ...(onPoolError && { onError: onPoolError }),
+    });
+  }
+
+  /** Captchas drawn ahead and ready to be handed out. */
+  get readyCount(): number {
+    return this.pool.readyCount;
+  }
+
+  /** Drops the captchas drawn ahead and draws no more (the app is closing). */
+  close(): void {
+    this.pool.close();
+  }
 
   /** Draws a new captcha for `uuid` (replacing any earlier one) and forgets `lastUuid`'s. */
   async issueCaptcha(uuid: string, lastUuid: string | undefined, ip: string): Promise<Result<IssuedCaptcha>> {
     const perIp = await this.limits.hit(`captcha:ip:${ip}`, this.settings.perIpPerMinute, 60);
     if (!perIp.allowed) return fail(RET.IPERR, 'captchaTooOften', perIp.retryAfterSeconds);
-    const text = randomText(CAPTCHA_ALPHABET, this.settings.length);
-    const image = await this.renderer.render(text);
+    const { text, image } = await this.pool.take();
     if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
     await this.store.set(
       key(uuid),

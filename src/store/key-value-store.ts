@@ -1,3 +1,5 @@
+import { StorageError } from '../storage-errors.js';
+
 /**
  * The key-value store port: short-lived codes, windows and counters. Every method is
  * atomic on its own, so that several processes sharing one store (Redis) can never
@@ -26,7 +28,34 @@ export interface KeyValueStore {
   decrement(key: string): Promise<void>;
   /** Milliseconds the key has left, or null if it does not exist. */
   ttl(key: string): Promise<number | null>;
+  /**
+   * A bus telling every process sharing this store to drop what it cached; absent when the
+   * store is in-process (one process, nothing to tell).
+   */
+  openBus?(name: string): Promise<InvalidationBus>;
   /** Answers whether the store is reachable. */
   ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The in-process store is at its bound: the write that would add a key is refused (a DBERR
+ * reply) rather than forgetting a key another request relies on.
+ */
+export class StoreFullError extends StorageError {
+  override name = 'StoreFullError';
+}
+
+/**
+ * Tells every process sharing a store that something cached must be dropped now (say, a
+ * session ended). A process hears its own messages too.
+ */
+export interface InvalidationBus {
+  /** Sends the message to every process; resolves once the store has taken it. */
+  publish(): Promise<void>;
+  /** `listener` runs on every message, and whenever messages may have been missed (reconnect). */
+  onInvalidate(listener: () => void): void;
+  /** False while messages may be missed (the subscription is down): caches must not be trusted. */
+  readonly listening: boolean;
   close(): Promise<void>;
 }

@@ -22,5 +22,5 @@ export async function openKeyValueStore(config: Config, clock: Clock): Promise<K
       sentinelName: config.redisSentinelName,
     });
   }
-  return new MemoryStore(clock);
+  return new MemoryStore(clock, 30_000, config.memoryStoreMaxKeys);
 }

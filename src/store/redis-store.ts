@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { failureReason, maskUrl, StorageError } from '../storage-errors.js';
-import type { KeyValueStore } from './key-value-store.js';
+import type { InvalidationBus, KeyValueStore } from './key-value-store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port/db` or `rediss://…`. */
@@ -104,7 +104,10 @@ const px = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs));
 export class RedisStore implements KeyValueStore {
   private readonly scripts: ScriptCommands;
 
-  private constructor(private readonly redis: Redis | Cluster) {
+  private constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keyPrefix = '',
+  ) {
     redis.defineCommand('kvDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
     redis.defineCommand('kvIncrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW });
     redis.defineCommand('kvDecrementLive', { numberOfKeys: 1, lua: DECREMENT_LIVE });
@@ -151,7 +154,7 @@ export class RedisStore implements KeyValueStore {
     });
     try {
       await Promise.race([redis.connect().then(() => redis.ping()), deadline]);
-      return new RedisStore(redis);
+      return new RedisStore(redis, options.keyPrefix);
     } catch (error) {
       redis.disconnect();
       const reason = failureReason(lastError ?? error);
@@ -159,6 +162,47 @@ export class RedisStore implements KeyValueStore {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * An invalidation bus over Redis pub/sub on channel `<prefix><name>`: messages are
+   * published on this store's connection and heard on a connection of its own (a subscribed
+   * connection can do nothing else). While that connection is down the bus is not listening;
+   * once it is back (resubscribed), listeners are told, since messages may have been missed.
+   */
+  async openBus(name: string): Promise<InvalidationBus> {
+    const channel = `${this.keyPrefix}${name}`;
+    const subscriber = this.redis.duplicate();
+    subscriber.on('error', () => {});
+    const listeners: (() => void)[] = [];
+    const tell = () => listeners.forEach((listener) => listener());
+    let listening = false;
+    subscriber.on('message', (from: string) => {
+      if (from === channel) tell();
+    });
+    subscriber.on('close', () => {
+      listening = false;
+      tell();
+    });
+    // ioredis resubscribes on reconnect before 'ready'.
+    subscriber.on('ready', () => {
+      listening = true;
+      tell();
+    });
+    await subscriber.connect();
+    await subscriber.subscribe(channel);
+    listening = true;
+    return {
+      publish: () => this.run('publish', async () => void (await this.redis.publish(channel, '1'))),
+      onInvalidate: (listener) => void listeners.push(listener),
+      get listening() {
+        return listening;
+      },
+      close: async () => {
+        listening = false;
+        subscriber.disconnect();
+      },
+    };
   }
 
   /** Any Redis failure or timeout leaves here as a StorageError (a DBERR reply). */

@@ -26,6 +26,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'test:'}${process.pid}:${appCounter}:`,
     MEDICINE_SECRET: TEST_SECRET,
     MEDICINE_TEST_HOOKS: '1',
+    // Drawing 2 000 captchas ahead in every test app would take the suite's CPU; the pool's
+    // own tests (test/services/captcha-pool.test.ts) turn it on.
+    CAPTCHA_POOL_SIZE: '0',
     ...env,
   });
 }

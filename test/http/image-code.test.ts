@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadImage } from '@napi-rs/canvas';
+import { CanvasCaptchaRenderer } from '../../src/captcha/canvas-renderer.js';
+import { ManualClock } from '../../src/clock.js';
 import { CAPTCHA_ALPHABET } from '../../src/services/captcha.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
 import {
   API,
   assertRet,
@@ -101,5 +104,37 @@ describe('GET /imageCode', () => {
     const a = await get(`?uuid=${newUuid()}`);
     const b = await get(`?uuid=${newUuid()}`);
     assert.notDeepEqual(a.rawPayload, b.rawPayload);
+  });
+});
+
+describe('GET /imageCode with the in-process store full', () => {
+  it('refuses new captchas (DBERR) before any counter is lost, and serves again once they expire', async () => {
+    const clock = new ManualClock(Date.now());
+    const store = new MemoryStore(clock, 30_000, 1000);
+    const t = await startTestApp(
+      { CAPTCHA_PER_IP_PER_MINUTE: '100000' },
+      { clock, keyValueStore: store, captchaRenderer: new CanvasCaptchaRenderer() },
+    );
+    try {
+      const get = () => t.app.inject({ method: 'GET', url: `${API}/imageCode?uuid=${newUuid()}` });
+      let served = 0;
+      for (;;) {
+        const response = await get();
+        if (response.headers['content-type'] !== 'image/jpeg') {
+          assertRet(response, '4001');
+          break;
+        }
+        served += 1;
+        assert.ok(served < 1000, 'never refused');
+      }
+      // 90% of the bound: the per-IP counter and 899 captchas.
+      assert.equal(served, 899);
+      // The per-IP counter was counted for the refused request too: nothing forgot it.
+      assert.equal(await store.get('captcha:ip:127.0.0.1'), String(served + 1));
+      clock.advance(300_000);
+      assert.equal((await get()).headers['content-type'], 'image/jpeg', 'expired captchas swept, room again');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -25,6 +25,8 @@ describe('in production mode', () => {
       SMS_PROVIDER: 'console',
       DATABASE_URL: 'sqlite::memory:',
       LOG_LEVEL: 'silent',
+      // The renderer's last text is the captcha served only when each is drawn on request.
+      CAPTCHA_POOL_SIZE: '0',
     });
     const renderer = new RememberingRenderer();
     const sender = new RecordingSmsSender();

@@ -23,7 +23,7 @@ async function metricsPlugin(
     if (!constantTimeEqual(presented, token)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ status: 'unauthorized' });
     }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply.type(metrics.registry.contentType).send(await metrics.exposition());
   });
 }
 

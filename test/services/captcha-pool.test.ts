@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CaptchaRenderer } from '../../src/captcha/captcha-renderer.js';
+import { ThreadedCaptchaRenderer } from '../../src/captcha/threaded-renderer.js';
+import { API, newUuid, startTestApp, type TestApp } from '../helpers/app.js';
+
+/** The real threaded renderer, keeping every picture it drew (to tell drawn from handed out). */
+class RecordingRenderer implements CaptchaRenderer {
+  readonly contentType = 'image/jpeg' as const;
+  readonly drawn = new Map<string, string>(); // picture (hex) → its text
+  private readonly inner = new ThreadedCaptchaRenderer(2);
+
+  async render(text: string): Promise<Buffer> {
+    const image = await this.inner.render(text);
+    this.drawn.set(image.toString('hex'), text);
+    return image;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Polls `condition` until it holds; fails after `ms` (a bound on a test hanging, not a speed check). */
+async function eventually(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`never happened: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function imageCode(t: TestApp, uuid = newUuid()) {
+  const response = await t.app.inject({ method: 'GET', url: `${API}/imageCode?uuid=${uuid}` });
+  assert.equal(response.statusCode, 200);
+  assert.equal(response.headers['content-type'], 'image/jpeg');
+  return { uuid, text: String(response.headers['x-captcha-text']), image: response.rawPayload };
+}
+
+describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
+  const POOL = 40;
+  let renderer: RecordingRenderer;
+  let t: TestApp;
+  const lines: string[] = [];
+  before(async () => {
+    renderer = new RecordingRenderer();
+    t = await startTestApp(
+      // 8 characters: 31^8 texts, so that two equal texts would mean a pair handed out twice.
+      {
+        CAPTCHA_POOL_SIZE: String(POOL),
+        IMAGE_CODE_LENGTH: '8',
+        CAPTCHA_PER_IP_PER_MINUTE: '100000',
+        LOG_LEVEL: 'trace',
+      },
+      { captchaRenderer: renderer, logStream: { write: (line) => lines.push(line) } },
+    );
+  });
+  after(async () => {
+    await t.close();
+    await renderer.close();
+  });
+
+  it('fills the pool on its own soon after start-up, to its size and no further', async () => {
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool filled');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(t.app.services.captchas.readyCount, POOL);
+    assert.equal(renderer.drawn.size, POOL, 'a full pool, nothing more');
+    const first = await imageCode(t);
+    assert.equal(renderer.drawn.get(first.image.toString('hex')), first.text);
+  });
+
+  it('hands a ready pair out in place of drawing, and refills what was taken', async () => {
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool full');
+    const drawnBefore = renderer.drawn.size;
+    const taken = [];
+    for (let i = 0; i < 10; i++) taken.push(await imageCode(t));
+    for (const captcha of taken) {
+      assert.equal(renderer.drawn.get(captcha.image.toString('hex')), captcha.text, 'a picture of its text');
+    }
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool refilled');
+    assert.ok(renderer.drawn.size > drawnBefore, 'the refill drew new pairs');
+    // A pair handed out answers its captcha, once.
+    const [one] = taken;
+    assert.ok(one);
+    assert.equal((await t.app.services.captchas.checkCaptcha(one.uuid, one.text)).ok, true);
+    assert.equal((await t.app.services.captchas.checkCaptcha(one.uuid, one.text)).ok, false);
+  });
+
+  it('never hands the same pair out twice, under hundreds of requests at once, drawing inline once empty', async () => {
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool full');
+    const served = await Promise.all(Array.from({ length: 400 }, () => imageCode(t)));
+    const texts = new Set(served.map((c) => c.text));
+    const images = new Set(served.map((c) => c.image.toString('hex')));
+    assert.equal(texts.size, served.length, 'every text handed out once');
+    assert.equal(images.size, served.length, 'every picture handed out once');
+    for (const captcha of served) {
+      assert.equal(
+        renderer.drawn.get(captcha.image.toString('hex')),
+        captcha.text,
+        'each picture shows its text',
+      );
+    }
+    // At most POOL (+ one batch in flight) were ready: the rest were drawn for their request.
+    assert.ok(served.length > POOL + 16);
+    // Each still answers its own captcha (and only its own).
+    const sample = served.slice(0, 20);
+    for (const captcha of sample) {
+      assert.equal((await t.app.services.captchas.checkCaptcha(captcha.uuid, captcha.text)).ok, true);
+    }
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool refilled after the burst');
+  });
+
+  it('logs nothing of a pair, drawn ahead or on request', async () => {
+    const texts = [...renderer.drawn.values()];
+    assert.ok(texts.length > POOL);
+    assert.ok(lines.length > 0, 'the log at trace level has lines');
+    const log = lines.join('\n');
+    for (const text of texts) assert.ok(!log.includes(text), 'a captcha text in the log');
+  });
+
+  it('keeps nothing ready with CAPTCHA_POOL_SIZE=0: each captcha is drawn on request', async () => {
+    const off = await startTestApp({ CAPTCHA_POOL_SIZE: '0' }, { captchaRenderer: renderer });
+    try {
+      const drawnBefore = renderer.drawn.size;
+      const captcha = await imageCode(off);
+      assert.equal(renderer.drawn.get(captcha.image.toString('hex')), captcha.text);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(off.app.services.captchas.readyCount, 0);
+      assert.equal(renderer.drawn.size, drawnBefore + 1);
+    } finally {
+      await off.close();
+    }
+  });
+});
