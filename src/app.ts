@@ -13,6 +13,7 @@ import metricsPlugin from './http/plugins/metrics.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
 import webPages from './http/plugins/web-pages.js';
+import compression from './http/plugins/compression.js';
 import { sharedSchemas } from './http/schemas.js';
 import adminRoutes from './http/routes/admin.js';
 import auditRoutes from './http/routes/audit.js';
@@ -299,6 +300,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   };
   await app.register(
     async (api) => {
+      await api.register(compression);
       for (const routes of [
         imageCodeRoute,
         smsCodeRoute,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { headMeta, precompress } from './build-plugins.js';
 import { includePartials } from './partials/include.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -57,7 +58,7 @@ export default defineConfig({
   root,
   base: '/',
   appType: 'mpa',
-  plugins: [partials(), renderBlockingScripts(), buildStamp()],
+  plugins: [partials(), headMeta(), renderBlockingScripts(), buildStamp(), precompress(page('dist'))],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
