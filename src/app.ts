@@ -229,7 +229,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     metrics,
   );
   const profiles = new ProfileService(database);
-  const admin = new AdminService(database, sessions, audit);
+  const admin = new AdminService(database, sessions, audit, phones);
   // Issue 14. Tests get a key of their own per app; elsewhere a restart keeps the keys.
   const tokenKeys = await keySetOf(
     config.tokens.privateKeys ??

@@ -102,7 +102,15 @@ export interface UserStore {
   withdrawKeepingAnAdmin(userId: number, change: AdminLoss): Promise<boolean>;
   /** Approved, enabled doctors, oldest first. */
   listApprovedExperts(offset: number, limit: number): Promise<Page<User>>;
-  listUsers(offset: number, limit: number): Promise<Page<User>>;
+  /** Oldest first; only those that `filter` names, when it names any. */
+  listUsers(offset: number, limit: number, filter?: UserFilter): Promise<Page<User>>;
+}
+
+/** Which accounts a listing shows: doctors in one vetting state, and/or the account of one phone. */
+export interface UserFilter {
+  expertStatus?: ExpertStatus;
+  /** The stored (normalised) number, matched exactly. */
+  phone?: string;
 }
 
 export interface AuditStore {
