@@ -370,7 +370,9 @@ console.log('The image captcha against Tesseract OCR');
 console.log(
   `captchas: ${COUNT}, ${LENGTH} characters each from CAPTCHA_ALPHABET (${CAPTCHA_ALPHABET.length}: ${CAPTCHA_ALPHABET}),`,
 );
-console.log('  drawn by CanvasCaptchaRenderer (120×44 JPEG, quality 75), decoded with @napi-rs/canvas');
+console.log(
+  '  drawn by CanvasCaptchaRenderer (shown at 120×44, drawn at 240×88, JPEG quality 70), decoded with @napi-rs/canvas',
+);
 console.log(
   `ocr: ${TESSERACT_VERSION}, -l eng, whitelist = the alphabet, ${JOBS} processes at once, ${BATCH} pictures each; answer compared case-insensitively, spaces removed`,
 );

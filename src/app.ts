@@ -14,6 +14,7 @@ import metricsPlugin from './http/plugins/metrics.js';
 import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
 import webPages from './http/plugins/web-pages.js';
+import compression from './http/plugins/compression.js';
 import { sharedSchemas } from './http/schemas.js';
 import adminRoutes from './http/routes/admin.js';
 import auditRoutes from './http/routes/audit.js';
@@ -274,7 +275,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     metrics,
   );
   const profiles = new ProfileService(database);
-  const admin = new AdminService(database, sessions, audit);
+  const admin = new AdminService(database, sessions, audit, phones);
   // Issue 14. Tests get a key of their own per app; elsewhere a restart keeps the keys.
   const tokenKeys = await keySetOf(
     config.tokens.privateKeys ??
@@ -369,6 +370,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   };
   await app.register(
     async (api) => {
+      await api.register(compression);
       for (const routes of [
         imageCodeRoute,
         smsCodeRoute,

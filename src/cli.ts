@@ -106,7 +106,7 @@ async function userCommand(
   const audit = new AuditService(db, systemClock, {
     error: (...args: unknown[]) => console.error(...args),
   } as never);
-  const admin = new AdminService(db, sessions, audit);
+  const admin = new AdminService(db, sessions, audit, new PhoneRules(config.phoneRegions));
   if (sub === 'list') {
     const count = option(argv, 'count', 50, 1000);
     const page = option(argv, 'page', 1, 1_000_000);

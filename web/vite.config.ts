@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { headMeta, precompress } from './build-plugins.js';
 import { includePartials, PARTIALS_DIR } from './partials/include.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -70,7 +71,7 @@ export default defineConfig({
   root,
   base: '/',
   appType: 'mpa',
-  plugins: [partials(), renderBlockingScripts(), buildStamp()],
+  plugins: [partials(), headMeta(), renderBlockingScripts(), buildStamp(), precompress(page('dist'))],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

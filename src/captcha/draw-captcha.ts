@@ -42,15 +42,25 @@ function canvasOf(width: number, height: number): Canvas {
 const between = (min: number, max: number): number => min + Math.random() * (max - min);
 
 /**
+ * Pixels per CSS pixel: the picture is drawn at twice the size the page shows it
+ * (`width`/`height` attributes), so that it stays sharp on a phone's screen and when the
+ * page is zoomed (issue 16).
+ */
+export const CAPTCHA_PIXEL_RATIO = 2;
+/** Keeps each picture under 6 KB at twice the size (about 4–5 KB). */
+const JPEG_QUALITY = 70;
+
+/**
  * Draws with Skia (@napi-rs/canvas): each character in its own colour, size and angle,
  * crossed by curves in the characters' colours so that a curve cannot be told from a
  * stroke by colour alone, on a light background with specks. Synchronous: it runs on the
  * thread that calls it (a captcha worker thread, see threaded-renderer.ts).
  */
 export function drawCaptcha(text: string, width = 120, height = 44): Buffer {
-  const canvas = canvasOf(width, height);
+  // Drawn in CSS pixels (`width` × `height`) on a canvas CAPTCHA_PIXEL_RATIO times larger.
+  const canvas = canvasOf(width * CAPTCHA_PIXEL_RATIO, height * CAPTCHA_PIXEL_RATIO);
   const ctx = canvas.getContext('2d');
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.setTransform(CAPTCHA_PIXEL_RATIO, 0, 0, CAPTCHA_PIXEL_RATIO, 0, 0);
 
   const baseHue = between(0, 360);
   ctx.fillStyle = `hsl(${baseHue}, 40%, 94%)`;
@@ -93,6 +103,6 @@ export function drawCaptcha(text: string, width = 120, height = 44): Buffer {
     ctx.stroke();
   }
 
-  // JPEG at this size is about half of PNG's bytes (~2.2 KB against ~4.5 KB) and just as readable.
-  return canvas.encodeSync('jpeg', 75);
+  // JPEG is about half of PNG's bytes at the same size, and just as readable.
+  return canvas.encodeSync('jpeg', JPEG_QUALITY);
 }

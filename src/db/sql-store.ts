@@ -19,6 +19,7 @@ import type {
   Page,
   RefreshSession,
   Session,
+  UserFilter,
 } from './user-store.js';
 
 /** Each profile field is stored in the column of its name: a field without one does not compile. */
@@ -411,19 +412,13 @@ export class SqlStore implements AccountDatabase {
     });
   }
 
-  listUsers(offset: number, limit: number): Promise<Page<User>> {
+  listUsers(offset: number, limit: number, filter: UserFilter = {}): Promise<Page<User>> {
     return this.run('list users', async () => {
-      const { total } = await this.db
-        .selectFrom('users')
-        .select((eb) => eb.fn.countAll().as('total'))
-        .executeTakeFirstOrThrow();
-      const rows = await this.db
-        .selectFrom('users')
-        .selectAll()
-        .orderBy('id')
-        .limit(limit)
-        .offset(offset)
-        .execute();
+      let chosen = this.db.selectFrom('users');
+      if (filter.expertStatus !== undefined) chosen = chosen.where('expert_status', '=', filter.expertStatus);
+      if (filter.phone !== undefined) chosen = chosen.where('phone', '=', filter.phone);
+      const { total } = await chosen.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      const rows = await chosen.selectAll().orderBy('id').limit(limit).offset(offset).execute();
       return { total: Number(total), items: rows.map(toUser) };
     });
   }

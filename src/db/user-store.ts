@@ -99,7 +99,8 @@ export interface UserStore {
   withdrawKeepingAnAdmin(userId: number, change: AdminLoss): Promise<boolean>;
   /** Approved, enabled doctors, oldest first. */
   listApprovedExperts(offset: number, limit: number): Promise<Page<User>>;
-  listUsers(offset: number, limit: number): Promise<Page<User>>;
+  /** Oldest first; only those that `filter` names, when it names any. */
+  listUsers(offset: number, limit: number, filter?: UserFilter): Promise<Page<User>>;
   /**
    * Deletes the account in one transaction (issue 15): its sessions (and with them its
    * refresh tokens), device marks, consents and the user row; its audit entries lose the
@@ -108,6 +109,13 @@ export interface UserStore {
    * there is no such account.
    */
   deleteUser(userId: number, pseudonym: string, entry: AuditEntry): Promise<boolean>;
+}
+
+/** Which accounts a listing shows: doctors in one vetting state, and/or the account of one phone. */
+export interface UserFilter {
+  expertStatus?: ExpertStatus;
+  /** The stored (normalised) number, matched exactly. */
+  phone?: string;
 }
 
 export interface ConsentStore {

@@ -21,12 +21,12 @@ describe('the threaded captcha renderer', () => {
   const renderer = new ThreadedCaptchaRenderer(2);
   after(() => renderer.close());
 
-  it('draws 120×44 JPEGs of under 4 KB on its worker threads', async () => {
+  it('draws 120×44 pictures at twice their size (240×88), JPEGs of under 6 KB, on its worker threads', async () => {
     const image = await renderer.render('7KQX');
     assert.deepEqual([...image.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG signature');
-    assert.ok(image.length < 4096, `${image.length} bytes`);
+    assert.ok(image.length < 6144, `${image.length} bytes`);
     const decoded = await loadImage(image);
-    assert.deepEqual([decoded.width, decoded.height], [120, 44]);
+    assert.deepEqual([decoded.width, decoded.height], [240, 88]);
   });
 
   it('answers each of many requests at once with the picture of its own text', async () => {

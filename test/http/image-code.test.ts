@@ -33,8 +33,9 @@ describe('GET /imageCode', () => {
     assert.equal(response.headers['content-type'], 'image/jpeg');
     assert.equal(response.headers['cache-control'], 'no-store');
     const image = await loadImage(response.rawPayload);
-    assert.equal(image.width, 120);
-    assert.equal(image.height, 44);
+    // Shown at 120×44 CSS pixels, drawn at twice that for sharp screens.
+    assert.equal(image.width, 240);
+    assert.equal(image.height, 88);
     const text = String(response.headers['x-captcha-text']);
     assert.match(text, new RegExp(`^[${CAPTCHA_ALPHABET}]{4}$`));
     assert.doesNotMatch(CAPTCHA_ALPHABET, /[01OIL]/);

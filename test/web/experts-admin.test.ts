@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { userIdOf } from './flows.js';
-import { browserSuite, expectError, expectText, newPhone, registerThroughPage } from './support.js';
+import {
+  browserSuite,
+  eventually,
+  expectError,
+  expectText,
+  newPhone,
+  registerThroughPage,
+} from './support.js';
 
 const PASSWORD = 'correct horse';
 
@@ -50,6 +57,56 @@ describe('the doctors and admin pages', () => {
     await admin.close();
   });
 
+  it('an admin approves a doctor from the queue of those awaiting approval, and finds an account by phone', async () => {
+    const admin = await suite.openTab();
+    await registerThroughPage(admin.page, suite.server, newPhone(), PASSWORD);
+    await suite.server.app.services.admin.setRole(await userIdOf(admin.page, suite.server), 'admin');
+    const doctor = await suite.openTab();
+    const doctorPhone = newPhone();
+    await registerThroughPage(doctor.page, suite.server, doctorPhone, PASSWORD, 'expert');
+    const doctorId = await userIdOf(doctor.page, suite.server);
+    const name = doctorPhone; // a new account is named after its phone
+    await doctor.close();
+
+    const { page } = admin;
+    await page.goto(`${suite.server.origin}/admin`);
+    const row = page.locator('#queue li', { hasText: `ID ${doctorId}）` });
+    await expectText(
+      row.locator('span'),
+      `${name}（${doctorPhone.slice(0, 3)}****${doctorPhone.slice(-4)}，ID ${doctorId}）待审核`,
+      'the row',
+    );
+    await row.getByRole('button', { name: `通过 ${name} 的审核` }).click();
+    await expectText(page.locator('#queue-status'), `已通过用户 ${doctorId} 的医生资格审核`, 'result');
+    await eventually(
+      () => row.count(),
+      (n) => n === 0,
+      'the doctor left the queue',
+    );
+
+    await page.getByLabel('按手机号查找账号').fill(doctorPhone);
+    await page.getByRole('button', { name: '查找' }).click();
+    await expectText(row.locator('span'), /已通过$/, 'found by phone, approved');
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await row.getByRole('button', { name: `停用 ${name} 的账号` }).click();
+    await eventually(
+      async () => asked,
+      (message) => message !== '',
+      'asked to confirm',
+    );
+    assert.equal(asked, `确定要停用 ${name} 的账号吗？其所有登录将退出。`);
+    await expectText(row.locator('span'), /已通过$/, 'not disabled when the admin says no');
+
+    await page.goto(`${suite.server.origin}/experts?count=50`);
+    await expectText(page.locator('#experts'), new RegExp(name), 'now among the doctors');
+    assert.deepEqual(admin.problems, []);
+    await admin.close();
+  });
+
   it('an admin disables an account: its session ends and it cannot log in', async () => {
     const admin = await suite.openTab();
     await registerThroughPage(admin.page, suite.server, newPhone(), PASSWORD);
@@ -63,12 +120,20 @@ describe('the doctors and admin pages', () => {
     await admin.page.getByLabel('用户 ID').fill(String(id));
     await admin.page.getByRole('button', { name: '驳回审核' }).click();
     await expectError(admin.page, '用户 ID', '该用户不是医生账号，无法审核');
+    // Disabling asks first.
+    const asked: string[] = [];
+    admin.page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
     await admin.page.getByRole('button', { name: '停用账号' }).click();
     await expectText(
       admin.page.locator('#admin-result'),
       `已停用用户 ${id} 的账号，其所有登录已退出`,
       'result',
     );
+
+    assert.deepEqual(asked, [`确定要停用 ID ${id} 的账号吗？其所有登录将退出。`]);
 
     await victim.page.reload();
     await expectText(victim.page.getByRole('heading', { level: 1 }), '欢迎使用 Medicine', 'logged out');

@@ -230,6 +230,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/1.0/admin/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Accounts, oldest first: doctors by vetting state, or the account of a phone (admins only)
+     * @description `status=pending` is the queue of doctors awaiting approval. `phone` is a whole number (a leading +86 or 86 is accepted), matched exactly. Phones come back masked. Each listing is written to the audit log. Refusals: `adminsOnly`, `phoneInvalid`, and those of a missing or expired login.
+     */
+    get: operations['listUsersForAdmin'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/1.0/admin/users/{id}': {
     parameters: {
       query?: never;
@@ -798,6 +818,36 @@ export interface components {
       /** @description Refusals only: the request field the refusal is about, if one */
       field?: string;
       expert?: components['schemas']['Expert'];
+    };
+    AdminListedUser: {
+      user_id: number;
+      name: string;
+      /** @description Masked, as in the audit log: 138****5678 */
+      phone: string;
+      /** @enum {string} */
+      types: 'patient' | 'expert';
+      /** @enum {string} */
+      role: 'user' | 'admin';
+      /** @enum {string|null} */
+      expert_status: 'pending' | 'approved' | 'rejected' | null;
+      disabled: boolean;
+      major: string | null;
+      grade: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    AdminUserPage: {
+      re_code: components['schemas']['RetCode'];
+      /** @description A sentence for people, in the language Accept-Language prefers */
+      msg: string;
+      reason?: components['schemas']['Reason'];
+      /** @description Refusals only: the request field the refusal is about, if one */
+      field?: string;
+      current_page?: number;
+      pages?: number;
+      total?: number;
+      has_next?: boolean;
+      data?: components['schemas']['AdminListedUser'][];
     };
     ModerateReply: {
       re_code: components['schemas']['RetCode'];
@@ -1605,6 +1655,39 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ExpertReply'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      431: components['responses']['HeadersTooLarge'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  listUsersForAdmin: {
+    parameters: {
+      query?: {
+        status?: 'pending' | 'approved' | 'rejected';
+        phone?: string;
+        page?: string;
+        /** @description 1–100 (more is taken as 100) */
+        count?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The outcome */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'Set-Cookie': components['headers']['SetCookie'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdminUserPage'];
         };
       };
       404: components['responses']['NotFound'];

@@ -90,6 +90,9 @@ export type PageOf<T> = Required<
 
 export type AdminAction = JsonBody<'moderateUser'>['action'];
 
+/** An account as GET /admin/users lists it; `phone` is masked: 138****5678. */
+export type AdminListedUser = Schemas['AdminListedUser'];
+
 /** One of the person's sessions; `id` is a handle for DELETE /sessions/:id, not the session's secret. */
 export type SessionInfo = Schemas['SessionInfo'];
 
@@ -221,6 +224,21 @@ export function getExpert(id: number, options?: ApiOptions): Promise<ApiResult<E
 /** PUT /admin/users/:id — approve or reject a doctor, disable or enable an account (admins only). */
 export function moderateUser(id: number, action: AdminAction, options?: ApiOptions): Promise<ApiResult> {
   return call('PUT', `/admin/users/${encodeURIComponent(String(id))}`, { action }, options, noValue);
+}
+
+/** GET /admin/users — doctors in a vetting state and/or the account of a whole phone number (admins only). */
+export function listUsersForAdmin(
+  filter: { status?: ExpertStatus; phone?: string },
+  page: number,
+  count: number,
+  options?: ApiOptions,
+): Promise<ApiResult<PageOf<AdminListedUser>>> {
+  const query = new URLSearchParams({ page: String(page), count: String(count) });
+  if (filter.status !== undefined) query.set('status', filter.status);
+  if (filter.phone !== undefined) query.set('phone', filter.phone);
+  return call('GET', `/admin/users?${query.toString()}`, undefined, options, (body) =>
+    readPage(body, isAdminListedUser),
+  );
 }
 
 /** GET /sessions — the logged-in person's sessions, this browser's marked `current`. */
@@ -438,6 +456,18 @@ function isExpert(value: unknown): value is Expert {
     typeof value.name === 'string' &&
     isNullableString(value.major) &&
     isNullableString(value.grade)
+  );
+}
+
+function isAdminListedUser(value: unknown): value is AdminListedUser {
+  return (
+    isObject(value) &&
+    typeof value.user_id === 'number' &&
+    typeof value.name === 'string' &&
+    typeof value.phone === 'string' &&
+    typeof value.types === 'string' &&
+    typeof value.disabled === 'boolean' &&
+    isNullableString(value.expert_status)
   );
 }
 

@@ -121,7 +121,8 @@ export default async function webPages(app: FastifyInstance, options: WebPagesOp
     return;
   }
 
-  await app.register(fastifyStatic, { root: distDir, serve: false });
+  // The build writes a .br and a .gz beside each text file (web/precompress.ts): sent as the browser accepts, never compressed per request.
+  await app.register(fastifyStatic, { root: distDir, serve: false, preCompressed: true });
 
   const servePage = async (request: FastifyRequest, reply: FastifyReply) => {
     const urlPath = pathOf(request);
