@@ -424,6 +424,45 @@ describe('linking and unlinking platforms', () => {
     );
   });
 
+  it('deleting the account (issue 15) removes its links: the same WeChat then opens nothing and needs the phone again', async () => {
+    const phone = newPhone();
+    const session = await registerAccount(t.app, phone);
+    const person = wechat.loginCode();
+    assertRet(await linkWith(session, 'wechat', person.code), '0');
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `${API}/users`,
+      cookies: { session },
+      payload: { password: 'correct horse' },
+    });
+    assertRet(deleted, '0');
+    assertRefused(
+      await post(
+        t.app,
+        '/wechat/sessions',
+        { login_code: wechat.loginCode({ openid: person.openid }).code },
+        APP,
+      ),
+      '4104',
+      'phoneRequired',
+    );
+    // The phone and the WeChat are free again: one tap makes a new account, linked anew.
+    const tokens = tokensOf(
+      await post(
+        t.app,
+        '/wechat/sessions',
+        { login_code: wechat.loginCode({ openid: person.openid }).code, phone_code: wechat.phoneCode(phone) },
+        APP,
+      ),
+    );
+    const mine = await me(t.app, tokens);
+    assert.equal(mine.user.phone, phone);
+    assert.deepEqual(
+      mine.links.map((l) => l.provider),
+      ['wechat'],
+    );
+  });
+
   it('one WeChat links one account: linking it to a second account is refused', async () => {
     const person = wechat.loginCode();
     assertRet(await linkWith(await registerAccount(t.app, newPhone()), 'wechat', person.code), '0');
