@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Agreement, LinkStore, UserStore } from '../db/user-store.js';
+import type { Agreement, LinkStore, NewUser, UserStore } from '../db/user-store.js';
 import type { AccountType, LinkIdentity, User } from './users.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { fail, ok, RET, type Result } from '../ret.js';
@@ -145,6 +145,20 @@ export class AccountService {
     return ok(created);
   }
 
+  /** The row of a new account: named after its phone, a doctor pending vetting, its consent. */
+  private newUser(account: NewAccount, agreement: Agreement | null, client: ClientInfo): NewUser {
+    const { phone, passwordHash, types } = account;
+    return {
+      phone,
+      passwordHash,
+      name: phone,
+      types,
+      createdAt: this.clock.now(),
+      expertStatus: types === 'expert' ? 'pending' : null,
+      consent: agreement === null ? null : this.consents.consentOf(agreement, client),
+    };
+  }
+
   /**
    * Creates an account and logs it in: the one way every registration route creates one
    * (password and SMS code here; mini programs and any later way call it too), so that each
@@ -158,20 +172,9 @@ export class AccountService {
     agreement: Agreement | null,
     client: ClientInfo,
   ): Promise<(LoggedInAs & { user: User }) | null> {
-    const { phone, passwordHash, types } = account;
+    const { phone, types } = account;
     const session = this.sessions.prepareSession(client);
-    const user = await this.users.createUser(
-      {
-        phone,
-        passwordHash,
-        name: phone,
-        types,
-        createdAt: this.clock.now(),
-        expertStatus: types === 'expert' ? 'pending' : null,
-        consent: agreement === null ? null : this.consents.consentOf(agreement, client),
-      },
-      session.record,
-    );
+    const user = await this.users.createUser(this.newUser(account, agreement, client), session.record);
     if (user === null) return null;
     this.events.registered(types);
     await this.audit.record({
@@ -238,15 +241,7 @@ export class AccountService {
     if (!agreement.ok) return agreement;
     const session = this.sessions.prepareSession(client);
     const user = await this.users.createLinkedUser(
-      {
-        phone: input.phone,
-        passwordHash: '',
-        name: input.phone,
-        types,
-        createdAt: this.clock.now(),
-        expertStatus: types === 'expert' ? 'pending' : null,
-        consent: agreement.value === null ? null : this.consents.consentOf(agreement.value, client),
-      },
+      this.newUser({ phone: input.phone, passwordHash: '', types }, agreement.value, client),
       identity,
       session.record,
     );

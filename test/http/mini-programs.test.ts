@@ -43,7 +43,11 @@ async function me(app: App, tokens: TokenPair) {
     headers: { authorization: `Bearer ${tokens.access_token}` },
   });
   const body = assertRet(response, '0');
-  return body as { user: { user_id: number; phone: string; types: string }; links: { provider: string }[] };
+  return body as {
+    user: { user_id: number; phone: string; types: string };
+    account: { consent_required: boolean };
+    links: { provider: string }[];
+  };
 }
 
 /** The `agree` string of the documents in force, as the mini program reads it from GET /legal. */
@@ -598,15 +602,7 @@ describe('mini-program registration and consent (issue 15)', () => {
         APP,
       ),
     );
-    const response = await t.app.inject({
-      method: 'GET',
-      url: `${API}/users`,
-      headers: { authorization: `Bearer ${tokens.access_token}` },
-    });
-    const body = assertRet(response, '0') as {
-      user: { phone: string };
-      account: { consent_required: boolean };
-    };
+    const body = await me(t.app, tokens);
     assert.equal(body.user.phone, phone);
     assert.equal(body.account.consent_required, false, 'the agreement made at the first login is on record');
   });
