@@ -399,7 +399,11 @@ let platformLinks: PlatformLink[] = [];
 function renderLinks(): void {
   const words = text();
   if (platformLinks.length === 0) {
-    linksList.replaceChildren(line('item muted', words.linksEmpty));
+    // A list holds only items: the empty state is one too (axe's `list` rule).
+    const empty = document.createElement('li');
+    empty.className = 'item muted';
+    empty.textContent = words.linksEmpty;
+    linksList.replaceChildren(empty);
     return;
   }
   linksList.replaceChildren(
