@@ -290,7 +290,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     audit,
   );
   // Issue 17: each platform on only when configured.
-  const { wechat, alipay, timeoutMs: platformTimeoutMs } = config.miniPrograms;
+  const { wechat, alipay, timeoutMs: platformTimeoutMs, perIpPerMinute } = config.miniPrograms;
   const wechatApi = wechat && new WeChatApi(wechat, platformTimeoutMs);
   const miniPrograms = new MiniProgramService(
     database,
@@ -304,6 +304,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       tokens: new WeChatAccessTokens(store, wechatApi, clock, platformTimeoutMs),
     },
     alipay && new AlipayApi(alipay, platformTimeoutMs, () => clock.now()),
+    limits,
+    perIpPerMinute,
   );
   const services: Services = {
     captchas,

@@ -119,6 +119,8 @@ export interface MiniProgramSettings {
   readonly alipay: AlipaySettings | undefined;
   /** MINI_PROGRAM_TIMEOUT_MS: a platform slower than this is a THIRDERR (default 5000). */
   readonly timeoutMs: number;
+  /** MINI_PROGRAM_CALLS_PER_IP_PER_MINUTE: mini-program logins and links one address may start a minute (default 30). */
+  readonly perIpPerMinute: number;
 }
 
 /** The variables of one platform: all set (the platform is on), or none (off); else the missing ones are named. */
@@ -189,6 +191,7 @@ function miniProgramSettings(env: Settings, production: boolean): MiniProgramSet
         ),
       }),
     timeoutMs: integer(env, 'MINI_PROGRAM_TIMEOUT_MS', 5000, 100, 60_000),
+    perIpPerMinute: integer(env, 'MINI_PROGRAM_CALLS_PER_IP_PER_MINUTE', 30, 1, 1_000_000),
   });
 }
 // --- end of mini-program logins.
@@ -351,6 +354,7 @@ export const SETTING_NAMES = [
   'ALIPAY_AES_KEY',
   'ALIPAY_GATEWAY',
   'MINI_PROGRAM_TIMEOUT_MS',
+  'MINI_PROGRAM_CALLS_PER_IP_PER_MINUTE',
   'CAPTCHA_PER_IP_PER_MINUTE',
   'LOGIN_FAILURES_PER_IP_PER_HOUR',
   'SMS_CODE_GUESSES_PER_PHONE_PER_HOUR',

@@ -250,6 +250,10 @@ const CATALOGUE = {
     zh: '授权码无效或已过期，请重新授权',
     en: 'The authorisation code is invalid or has expired; authorise again',
   },
+  miniProgramTooOften: {
+    zh: '登录请求过于频繁，请稍后再试',
+    en: 'Too many mini-program logins from this network; try later',
+  },
   platformRateLimited: { zh: '平台调用过于频繁，请稍后再试', en: 'The platform is busy; try again later' },
   platformFailed: { zh: '平台服务暂不可用，请稍后再试', en: 'The platform did not answer; try again later' },
   phoneRequired: {

@@ -17,6 +17,7 @@ import type { KeyValueStore } from '../store/key-value-store.js';
 import type { AccountService, LoggedInAs } from './accounts.js';
 import type { AuditService } from './audit.js';
 import type { PhoneRules } from './phone.js';
+import type { RateLimits } from './rate-limits.js';
 import type { ClientInfo } from './sessions.js';
 
 /** Renew an access token this long before WeChat's end for it (it stays valid meanwhile). */
@@ -128,6 +129,8 @@ export class MiniProgramService {
     private readonly log: Pick<Logger, 'warn'>,
     private readonly wechat: { api: WeChatApi; tokens: WeChatAccessTokens } | undefined,
     private readonly alipay: AlipayApi | undefined,
+    private readonly limits: RateLimits,
+    private readonly perIpPerMinute: number,
   ) {}
 
   /** Which platforms are configured. */
@@ -288,12 +291,15 @@ export class MiniProgramService {
     }
   }
 
-  /** Platform failures as refusals: a bad code DATAERR, a rate limit REQERR, anything else THIRDERR. */
+  /** At most `perIpPerMinute` platform calls per client address; platform failures as refusals: a bad code DATAERR, a rate limit REQERR, anything else THIRDERR. */
   private async guarded<T>(
     client: ClientInfo,
     platform: LinkProvider,
     work: () => Promise<Result<T>>,
   ): Promise<Result<T>> {
+    // Counted before the platform is asked: a flood from one address spends no platform quota.
+    const perIp = await this.limits.hit(`mini-program:ip:${client.ip}`, this.perIpPerMinute, 60);
+    if (!perIp.allowed) return fail(RET.IPERR, 'miniProgramTooOften', perIp.retryAfterSeconds);
     try {
       return await work();
     } catch (error) {

@@ -79,7 +79,7 @@ export const REASONS = {
   credentialMissing: 'PARAMERR: neither password nor phone_code was given to log in',
 
   // Captchas.
-  captchaTooOften: 'REQERR: too many captchas drawn from this network (Retry-After)',
+  captchaTooOften: 'IPERR: too many captchas drawn from this network (Retry-After)',
   captchaExpired: 'NODATA: no captcha is stored for this uuid (never drawn, expired or used)',
   captchaWrong: 'DATAERR: the captcha text is wrong (the captcha is spent)',
 
@@ -149,6 +149,7 @@ export const REASONS = {
   // Mini-program logins and linked platforms (issue 17).
   platformOff: 'REQERR: this platform (WeChat or Alipay) is not configured on this server',
   platformCodeInvalid: 'DATAERR: the platform says the login or phone code is wrong, used or expired',
+  miniProgramTooOften: 'IPERR: too many mini-program logins or links from this network (Retry-After)',
   platformRateLimited: 'REQERR: the platform is limiting this app’s calls; try again later',
   platformFailed: 'THIRDERR: the platform did not answer in time, or answered what cannot be used',
   phoneRequired: "USERERR: no account is linked to this person yet: send the platform's phone proof too",

@@ -287,6 +287,42 @@ describe("WeChat's access token is shared by every instance", () => {
   });
 });
 
+describe('a flood of mini-program logins from one address', () => {
+  it('is cut at MINI_PROGRAM_CALLS_PER_IP_PER_MINUTE before WeChat is asked; other addresses go on, and the window passes', async () => {
+    const wechat = await startFakeWeChat();
+    const t = await startTestApp({ ...wechatEnv(wechat.origin), MINI_PROGRAM_CALLS_PER_IP_PER_MINUTE: '3' });
+    const from = (remoteAddress: string, code: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `${API}/wechat/sessions`,
+        payload: { login_code: code },
+        headers: APP,
+        remoteAddress,
+      });
+    try {
+      // 40 at once from one address: three reach WeChat (each spends its single-use code), the rest are refused here.
+      const codes = Array.from({ length: 40 }, () => wechat.loginCode().code);
+      const replies = await Promise.all(codes.map((code) => from('198.51.100.7', code)));
+      const asked = replies.filter((r) => String(r.json<{ re_code: string }>().re_code) === '4104');
+      const refused = replies.filter((r) => String(r.json<{ re_code: string }>().re_code) === '4202');
+      assert.equal(asked.length, 3);
+      assert.equal(refused.length, 37);
+      assertRefused(refused[0]!, '4202', 'miniProgramTooOften');
+      assert.ok(Number(refused[0]!.headers['retry-after']) > 0, 'Retry-After says when to come back');
+      const unspent = codes.filter((code) => wechat.loginCodes.has(code));
+      assert.equal(unspent.length, 37, 'WeChat was never asked for the refused ones');
+      // Another address is not held up by the first one's flood.
+      assertRefused(await from('203.0.113.9', unspent[0]!), '4104', 'phoneRequired');
+      // A minute later the first address may try again.
+      t.clock.advance(61_000);
+      assertRefused(await from('198.51.100.7', unspent[1]!), '4104', 'phoneRequired');
+    } finally {
+      await t.close();
+      await wechat.close();
+    }
+  });
+});
+
 describe('Alipay mini-program login', () => {
   let alipay: FakeAlipay;
   let t: TestApp;
