@@ -74,6 +74,8 @@ const CATALOGUE = {
   requestTimedOut: { zh: '请求超时', en: 'The request took too long to arrive' },
   crossSiteRefused: { zh: '跨站请求被拒绝', en: 'Cross-site request refused' },
 
+  accountGone: { zh: '该账号已注销，未能登录', en: 'This account has been deleted; you were not logged in' },
+
   // Captcha.
   captchaTooOften: {
     zh: '获取图片验证码过于频繁，请稍后再试',

@@ -82,6 +82,17 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** A row names a parent row that is not there (SQLite, PostgreSQL, MySQL/MariaDB). */
+function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown };
+  return (
+    e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+    e.code === '23503' ||
+    e.code === 'ER_NO_REFERENCED_ROW_2' ||
+    e.errno === 1452
+  );
+}
+
 /** The phone is already registered: the transaction rolls back and createUser answers null. */
 class PhoneTaken extends Error {}
 
@@ -519,9 +530,16 @@ export class SqlStore implements AccountDatabase {
     });
   }
 
-  createSession(session: Session): Promise<void> {
+  createSession(session: Session): Promise<boolean> {
     return this.run('create session', async () => {
-      await this.db.insertInto('sessions').values(sessionRow(session)).execute();
+      try {
+        await this.db.insertInto('sessions').values(sessionRow(session)).execute();
+        return true;
+      } catch (error) {
+        // The account was deleted between the login's lookup and here (its sessions cascade).
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
     });
   }
 

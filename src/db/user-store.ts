@@ -133,7 +133,8 @@ export interface AuditStore {
 }
 
 export interface SessionStore {
-  createSession(session: Session): Promise<void>;
+  /** Adds the session; false (nothing added) when its user no longer exists (deleted meanwhile). */
+  createSession(session: Session): Promise<boolean>;
   /** The session with this hash if it has not expired at `now`. */
   findLiveSession(idHash: string, now: number): Promise<Session | null>;
   /** The same, with its user, in one query: what every logged-in request asks first. */

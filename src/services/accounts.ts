@@ -292,8 +292,10 @@ export class AccountService {
       });
       return fail(RET.USERERR, 'accountDisabled');
     }
-    this.events.login('success');
     const sessionId = await this.sessions.startSession(user.id, client);
+    // Deleted between the lookup and the session (an account deletion racing this login).
+    if (sessionId === null) return fail(RET.SESSIONERR, 'accountGone');
+    this.events.login('success');
     await this.audit.record({
       action: 'login',
       outcome: 'success',

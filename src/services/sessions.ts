@@ -71,10 +71,10 @@ export class SessionService {
     };
   }
 
-  async startSession(userId: number, client: ClientInfo): Promise<string> {
+  /** A new session's id; null when the user no longer exists (deleted while logging in). */
+  async startSession(userId: number, client: ClientInfo): Promise<string | null> {
     const { id, record } = this.prepareSession(client);
-    await this.store.createSession({ ...record, userId });
-    return id;
+    return (await this.store.createSession({ ...record, userId })) ? id : null;
   }
 
   /** The hash the database keeps of a session id (a cookie's value); undefined for no usable id. */

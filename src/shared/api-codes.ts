@@ -44,6 +44,7 @@ export const REASONS = {
   dataExists: 'DATAEXIST',
   dataWrong: 'DATAERR',
   notLoggedIn: 'SESSIONERR: no valid session cookie',
+  accountGone: 'SESSIONERR: the account was deleted while this login was under way; no session was started',
   loginRefused: 'LOGINERR',
   paramInvalid: 'PARAMERR',
   userUnknown: 'USERERR',

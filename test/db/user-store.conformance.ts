@@ -156,10 +156,29 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
       const user = await db.createUser(newUser(), newSession());
       assert.ok(user);
       const session: Session = { ...newSession({ expiresAt: NOW + 1000 }), userId: user.id };
-      await db.createSession(session);
+      assert.equal(await db.createSession(session), true);
       assert.deepEqual(await db.findLiveSession(session.idHash, NOW + 999), session);
       assert.equal(await db.findLiveSession(session.idHash, NOW + 1000), null);
       assert.equal(await db.findLiveSession(session.idHash, NOW + HOUR), null);
+    });
+
+    it('createSession for a user deleted meanwhile (a deletion racing a login) answers false and adds nothing', async () => {
+      const user = await db.createUser(newUser(), newSession());
+      assert.ok(user);
+      const entry = {
+        at: NOW,
+        userId: user.id,
+        phone: null,
+        action: 'delete',
+        outcome: 'success',
+        ip: null,
+        userAgent: null,
+        detail: null,
+      };
+      assert.equal(await db.deleteUser(user.id, 'gone-1', entry), true);
+      const late: Session = { ...newSession(), userId: user.id };
+      assert.equal(await db.createSession(late), false);
+      assert.equal(await db.findLiveSession(late.idHash, NOW), null);
     });
 
     it('findLiveSessionUser gives a live session its user as stored now, and nothing once it expired', async () => {

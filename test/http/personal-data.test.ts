@@ -12,6 +12,8 @@ import { dialectOf } from '../../src/db/dialect.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import type { AccountDatabase } from '../../src/db/user-store.js';
 import { LEGAL_TEMPLATES_DIR } from '../../src/paths.js';
+import { Argon2Hasher } from '../../src/passwords/argon2-hasher.js';
+import type { PasswordHasher } from '../../src/passwords/password-hasher.js';
 import { AccountEraser } from '../../src/services/account-deletion.js';
 import { RetentionJob } from '../../src/services/retention.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -642,5 +644,48 @@ describe('npx medicine user delete and purge', () => {
       'deviceMarks',
       'sessions',
     ]);
+  });
+});
+
+describe('a deletion racing a login', () => {
+  it('the login, judged right before the account went, is refused with SESSIONERR accountGone, not DBERR, and leaves no session', async () => {
+    // A hasher that holds the next verification until the test lets it go.
+    const real = new Argon2Hasher();
+    let hold: { reached: () => void; go: Promise<void> } | null = null;
+    const gated: PasswordHasher = {
+      hash: (password) => real.hash(password),
+      verify: async (hash, password) => {
+        const verdict = await real.verify(hash, password);
+        const gate = hold;
+        hold = null;
+        if (gate) {
+          gate.reached();
+          await gate.go;
+        }
+        return verdict;
+      },
+    };
+    const t = await startTestApp(ENV, { passwordHasher: gated });
+    try {
+      const phone = newPhone();
+      const session = sessionCookie(await register(t, phone));
+      assert.ok(session);
+      let reached!: () => void;
+      let go!: () => void;
+      const atGate = new Promise<void>((resolve) => (reached = resolve));
+      hold = { reached, go: new Promise<void>((resolve) => (go = resolve)) };
+      const login = post(t.app, '/sessions', { phone, password: PASSWORD });
+      await atGate; // the login's password is judged right; its session is not yet written
+      assertRet(await call(t.app, 'DELETE', '/users', session, { password: PASSWORD }), '0');
+      go();
+      const refused = assertRet(await login, '4101');
+      assert.equal(refused.reason, 'accountGone');
+      assert.ok(String(refused.msg).length > 0);
+      assert.equal((await login).headers['set-cookie'], undefined, 'no session cookie');
+      // The phone is free again: a new account can be opened with it.
+      assertRet(await register(t, phone), '0');
+    } finally {
+      await t.close();
+    }
   });
 });
