@@ -18,6 +18,7 @@ import type {
   NewUser,
   Page,
   RefreshSession,
+  ListedSession,
   Session,
   UserFilter,
 } from './user-store.js';
@@ -508,7 +509,7 @@ export class SqlStore implements AccountDatabase {
     });
   }
 
-  listSessions(userId: number, now: number): Promise<Session[]> {
+  listSessions(userId: number, now: number): Promise<ListedSession[]> {
     return this.run('list sessions', async () => {
       const rows = await this.db
         .selectFrom('sessions')
@@ -517,7 +518,11 @@ export class SqlStore implements AccountDatabase {
         .where('expires_at', '>', now)
         .orderBy('last_used_at', 'desc')
         .execute();
-      return rows.map(toSession);
+      // An app's session keeps a refresh token's hash; a browser's never has one.
+      return rows.map((row) => ({
+        ...toSession(row),
+        kind: row.refresh_hash === null ? ('browser' as const) : ('app' as const),
+      }));
     });
   }
 

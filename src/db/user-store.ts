@@ -65,6 +65,11 @@ export interface Session {
 
 export type NewSession = Omit<Session, 'userId'>;
 
+/** A session as its owner's list shows it: a browser's (cookie) or an app's (bearer tokens, issue 14). */
+export interface ListedSession extends Session {
+  kind: 'browser' | 'app';
+}
+
 /** An app's session (issue 14) with the state of its refresh token, and its user as now. */
 export interface RefreshSession {
   idHash: string;
@@ -144,7 +149,7 @@ export interface SessionStore {
   deleteSession(idHash: string): Promise<boolean>;
   deleteExpiredSessions(now: number): Promise<number>;
   /** One person's live sessions, most recently used first. */
-  listSessions(userId: number, now: number): Promise<Session[]>;
+  listSessions(userId: number, now: number): Promise<ListedSession[]>;
   /** Ends every session of a person, but the one whose hash is `except`; says how many. */
   deleteSessionsOfUser(userId: number, except?: string): Promise<number>;
   /** Makes a live session an app's: generation 0 of a refresh token; false when there is no such session. */

@@ -35,6 +35,8 @@ export interface SessionView {
   ip: string | null;
   user_agent: string | null;
   current: boolean;
+  /** `browser` (a cookie) or `app` (bearer tokens). */
+  kind: 'browser' | 'app';
 }
 
 /** A session's public handle: the start of the SHA-256 the database keeps (not the secret id). */
@@ -125,6 +127,7 @@ export class SessionService {
       ip: s.ip,
       user_agent: s.userAgent,
       current: s.idHash === currentHash,
+      kind: s.kind,
     }));
   }
 

@@ -268,8 +268,13 @@ describe('account features', () => {
         id: string;
         current: boolean;
         user_agent: string | null;
+        kind: string;
       }[];
       assert.equal(listed.length, 3);
+      assert.deepEqual(
+        listed.map((s) => s.kind),
+        ['browser', 'browser', 'browser'],
+      );
       assert.equal(listed.filter((s) => s.current).length, 1);
       assert.ok(listed.every((s) => /^[0-9a-f]{16}$/.test(s.id)));
       assert.ok(

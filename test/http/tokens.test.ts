@@ -113,11 +113,15 @@ describe('bearer tokens for apps (issue 14)', () => {
       payload: { name: '张三', age: '35' },
     });
     assert.equal((assertRet(edited, '0').user as { name: string }).name, '张三');
+    // A browser session beside the two apps': the list tells them apart.
+    assertRet(await post(t.app, '/sessions', { phone, password: 'correct horse' }), '0');
     const listed = assertRet(
       await t.app.inject({ method: 'GET', url: `${API}/sessions`, headers: bearer(first) }),
       '0',
-    ).sessions as { current: boolean }[];
-    assert.equal(listed.length, 2);
+    ).sessions as { current: boolean; kind: string }[];
+    assert.equal(listed.length, 3);
+    assert.deepEqual(listed.map((s) => s.kind).sort(), ['app', 'app', 'browser']);
+    assert.equal(listed.find((s) => s.current)?.kind, 'app');
     assert.equal(listed.filter((s) => s.current).length, 1);
     const others = await t.app.inject({
       method: 'DELETE',

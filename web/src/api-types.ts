@@ -691,6 +691,11 @@ export interface components {
       ip: string | null;
       user_agent: string | null;
       current: boolean;
+      /**
+       * @description browser: a cookie session; app: bearer tokens (POST /sessions with X-Client: app)
+       * @enum {string}
+       */
+      kind: 'browser' | 'app';
     };
     SessionListReply: {
       re_code: components['schemas']['RetCode'];
@@ -778,6 +783,11 @@ export interface components {
           ip: string | null;
           user_agent: string | null;
           current: boolean;
+          /**
+           * @description browser: a cookie session; app: bearer tokens (POST /sessions with X-Client: app)
+           * @enum {string}
+           */
+          kind: 'browser' | 'app';
         }[];
         audit: {
           id: number;

@@ -25,7 +25,7 @@ interface LoginBody {
 
 export const sessionInfo = {
   type: 'object',
-  required: ['id', 'created_at', 'last_used_at', 'ip', 'user_agent', 'current'],
+  required: ['id', 'created_at', 'last_used_at', 'ip', 'user_agent', 'current', 'kind'],
   properties: {
     id: { type: 'string' },
     created_at: { type: 'string' },
@@ -33,6 +33,11 @@ export const sessionInfo = {
     ip: { type: ['string', 'null'] },
     user_agent: { type: ['string', 'null'] },
     current: { type: 'boolean' },
+    kind: {
+      type: 'string',
+      enum: ['browser', 'app'],
+      description: 'browser: a cookie session; app: bearer tokens (POST /sessions with X-Client: app)',
+    },
   },
 } as const;
 
