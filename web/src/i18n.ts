@@ -172,8 +172,6 @@ const zhCN = {
   siteNav: '网站导航',
 
   // Login by SMS code, forgotten password.
-  smsLoginSwitch: '短信验证码登录',
-  passwordLoginSwitch: '密码登录',
   forgotPassword: '忘记密码？',
   phoneUnknown: '这个手机号还没有注册，或账号已停用',
   accountDisabled: '这个账号已被停用，请联系管理员',
@@ -464,8 +462,6 @@ const en: Catalogue = {
   adminLink: 'Administration',
   siteNav: 'Site',
 
-  smsLoginSwitch: 'Log in with an SMS code',
-  passwordLoginSwitch: 'Log in with a password',
   forgotPassword: 'Forgot password?',
   phoneUnknown: 'No active account uses this mobile number',
   accountDisabled: 'This account has been disabled. Contact an administrator',
