@@ -15,7 +15,7 @@ describe('web/partials: the markup pages share, put in by the build', () => {
     const html = includePartials(`<form>\n${FIELDS}\n</form>`);
     assert.doesNotMatch(html, /partial:|\{\{/);
     assert.equal(tagOf(html, 'sms-part'), '<div id="sms-part" hidden>');
-    assert.match(html, /\n {6}<div class="field">\n {8}<label for="phone"/);
+    assert.match(html, /\n {6}<div id="phone-field" class="field">\n {8}<label for="phone"/);
   });
 
   it('an empty argument leaves its attribute out, without a blank line inside the tag', () => {

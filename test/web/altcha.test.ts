@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSuite, assertAccessible, newPhone, smsCodeSentTo } from './support.js';
+import { browserSuite, assertAccessible, masked, newPhone, smsCodeSentTo } from './support.js';
 import { registerAccount } from '../helpers/app.js';
 
 const PASSWORD = 'correct horse';
@@ -53,9 +53,11 @@ describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
     assert.equal(typeof sent.altcha, 'string', 'the solution went in place of the captcha');
     assert.equal(sent.uuid, undefined);
     assert.equal(sent.img_code_client, undefined);
-    await page.getByText(`验证码已发送到 ${phone}，请查收`).waitFor();
-    // One solution, one try: the box is clear again for a resend.
+    await page.getByText(`验证码已发送至 ${masked(phone)}`).waitFor();
+    // One solution, one try: the box is clear again for a resend, which brings the step back.
+    await page.getByRole('button', { name: '更换手机号' }).click();
     await page.getByRole('checkbox', { name: '我不是机器人（无障碍验证）' }).waitFor();
+    assert.equal(await page.getByLabel('手机号').inputValue(), phone);
 
     await page.getByLabel('短信验证码').fill(await smsCodeSentTo(suite.server, phone));
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
@@ -80,15 +82,12 @@ describe('the ALTCHA check: a way in that needs no eyes (issue 12)', () => {
     await withoutCaptchaHook(page);
     await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('Mobile number').fill(phone);
-    await page
-      .getByRole('button', { name: /SMS code/ })
-      .first()
-      .click();
+    await page.getByRole('tab', { name: 'With SMS code' }).click();
     await passAltcha(page, "I'm not a robot (accessible check)", 'Verified: you can ask for the SMS code');
     const sent = await pressSendCode(page, 'Get code');
     assert.equal(sent.purpose, 'login');
     assert.equal(typeof sent.altcha, 'string');
-    await page.getByText(`A code was sent to ${phone}. Check your messages.`).waitFor();
+    await page.getByText(`Code sent to ${masked(phone)}`).waitFor();
     await page.getByLabel('SMS code', { exact: true }).fill(await smsCodeSentTo(suite.server, phone));
     await Promise.all([
       page.waitForURL(`${suite.server.origin}/`),

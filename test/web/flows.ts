@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { currentAccount } from '../../web/src/api.js';
-import { captchaDrawnBy, expectText, smsCodeSentTo, type DrawnCaptcha, type Server } from './support.js';
+import { expectText, smsCodeSentTo, type DrawnCaptcha, type Server } from './support.js';
 
 /** The session cookie of the tab's browser context, as a header for the API client. */
 export async function sessionCookie(page: Page): Promise<Record<string, string>> {
@@ -24,7 +24,7 @@ export async function captchaShown(page: Page): Promise<void> {
   );
 }
 
-/** Fills phone and captcha and presses the get-code button; returns the captcha drawn after it. */
+/** Fills phone and captcha and presses the get-code button; returns the SMS code sent. */
 export async function getCode(
   page: Page,
   server: Server,
@@ -36,7 +36,10 @@ export async function getCode(
   server.clock.advance(61_000);
   await page.getByLabel(words.phone, { exact: true }).fill(phone);
   await page.getByLabel(words.captcha, { exact: true }).fill(captcha.text);
-  await captchaDrawnBy(page, () => page.getByRole('button', { name: words.sendCode }).click());
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/api/1.0/smsCode')),
+    page.getByRole('button', { name: words.sendCode }).click(),
+  ]);
   await expectText(page.locator('#sms-status'), words.codeSent(phone), 'SMS status');
   return smsCodeSentTo(server, phone);
 }

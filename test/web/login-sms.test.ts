@@ -25,20 +25,22 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     await tab.close();
   });
 
-  it('switches to the SMS code with the keyboard, keeps the phone typed, gets a code and logs in', async () => {
+  it('switches to the SMS tab with the keyboard, keeps the phone typed, gets a code and logs in', async () => {
     const tab = await suite.openTab();
     const { page } = tab;
     await page.goto(`${suite.server.origin}/login`);
     await page.getByLabel('手机号').fill(phone);
     const captcha = await captchaDrawnBy(page, async () => {
-      await page.getByRole('button', { name: '短信验证码登录' }).focus();
-      await page.keyboard.press('Enter');
+      await page.getByRole('tab', { name: '密码登录' }).focus();
+      await page.keyboard.press('ArrowRight');
     });
-    assert.equal(await focusedLabel(page), '图片验证码', 'the keyboard goes to the captcha');
+    assert.equal(await page.getByRole('tab', { name: '短信登录' }).getAttribute('aria-selected'), 'true');
     assert.equal(await page.getByLabel('手机号').inputValue(), phone, 'the phone stays');
     assert.equal(await page.getByLabel('密码', { exact: true }).isVisible(), false);
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedLabel(page), '手机号', 'Tab goes from the tab into its panel');
     const code = await getCode(page, suite.server, phone, captcha, WORDS['zh-CN']);
-    await expectText(page.locator('#send-sms'), /^\d+ 秒后重新获取$/, 'the 60 s countdown');
+    await expectText(page.locator('#resend-sms'), /^\d+ 秒后重新获取$/, 'the 60 s countdown');
     await page.getByLabel('短信验证码').fill(code);
     await Promise.all([
       page.waitForURL(`${suite.server.origin}/`),
@@ -56,9 +58,7 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     const tab = await suite.openTab();
     const { page } = tab;
     await page.goto(`${suite.server.origin}/login`);
-    const captcha = await captchaDrawnBy(page, () =>
-      page.getByRole('button', { name: '短信验证码登录' }).click(),
-    );
+    const captcha = await captchaDrawnBy(page, () => page.getByRole('tab', { name: '短信登录' }).click());
     await page.getByLabel('手机号').fill(newPhone());
     await page.getByLabel('图片验证码', { exact: true }).fill(captcha.text);
     await captchaDrawnBy(page, () => page.getByRole('button', { name: '获取验证码' }).click());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { captchaDrawnBy, type PageLanguage, type Server } from './support.js';
+import { captchaDrawnBy, masked, type PageLanguage, type Server } from './support.js';
 import { captchaShown, userIdOf } from './flows.js';
 import {
   expectError,
@@ -9,8 +9,10 @@ import {
   openRegisterPage,
   registerThroughPage,
   requestSmsCode,
+  requestSmsCodeRefused,
   wrongAnswer,
 } from './support.js';
+import { registerAccount } from '../helpers/app.js';
 
 const PASSWORD = 'correct horse';
 
@@ -151,10 +153,29 @@ export const STATES: readonly PageState[] = [
     async reach(page, server, lang) {
       await openRegisterPage(page, server);
       await page.getByRole('button', { name: pick(lang, '注册', 'Register'), exact: true }).click();
+      // One message at a time (issue 16): the first field.
       await expectError(
         page,
-        pick(lang, '确认密码', 'Confirm password'),
-        pick(lang, '请再次输入密码', 'Enter the password again'),
+        pick(lang, '手机号', 'Mobile number'),
+        pick(lang, '请输入手机号', 'Enter your mobile number'),
+      );
+      await captchaShown(page);
+    },
+  },
+  {
+    name: 'register-missing-step',
+    async reach(page, server, lang) {
+      await openRegisterPage(page, server);
+      await page.getByLabel(pick(lang, '手机号', 'Mobile number')).fill(newPhone());
+      await page.getByRole('button', { name: pick(lang, '注册', 'Register'), exact: true }).click();
+      await expectError(
+        page,
+        pick(lang, '图片验证码', 'Image code'),
+        pick(
+          lang,
+          '请先获取短信验证码：输入图片验证码后点“获取验证码”',
+          'Get an SMS code first: enter the image code, then press “Get code”',
+        ),
       );
       await captchaShown(page);
     },
@@ -163,7 +184,7 @@ export const STATES: readonly PageState[] = [
     name: 'register-wrong-captcha',
     async reach(page, server, lang) {
       const captcha = await openRegisterPage(page, server);
-      await requestSmsCode(page, newPhone(), wrongAnswer(captcha.text), lang);
+      await requestSmsCodeRefused(page, newPhone(), wrongAnswer(captcha.text), lang);
       await expectError(
         page,
         pick(lang, '图片验证码', 'Image code'),
@@ -183,15 +204,14 @@ export const STATES: readonly PageState[] = [
       await requestSmsCode(page, newPhone(), captcha.text, lang);
       await expectText(
         page.locator('#sms-status'),
-        lang === 'en' ? /^A code was sent to / : /^验证码已发送到/,
+        lang === 'en' ? /^Code sent to 137\*{4}\d{4}$/ : /^验证码已发送至 137\*{4}\d{4}$/,
         'SMS status',
       );
       await expectText(
-        page.locator('#send-sms'),
+        page.locator('#resend-sms'),
         lang === 'en' ? /^Resend in \d+ s$/ : /^\d+ 秒后重新获取$/,
         'countdown',
       );
-      await captchaShown(page);
     },
   },
   {
@@ -220,9 +240,27 @@ export const STATES: readonly PageState[] = [
     async reach(page, server, lang) {
       await page.goto(`${server.origin}/login`);
       await captchaDrawnBy(page, () =>
-        page.getByRole('button', { name: pick(lang, '短信验证码登录', 'Log in with an SMS code') }).click(),
+        page.getByRole('tab', { name: pick(lang, '短信登录', 'With SMS code') }).click(),
       );
       await captchaShown(page);
+    },
+  },
+  {
+    name: 'login-sms-code-sent',
+    async reach(page, server, lang) {
+      const phone = newPhone();
+      await registerAccount(server.app, phone, PASSWORD);
+      server.clock.advance(61_000); // past the resend window of the sign-up code
+      await page.goto(`${server.origin}/login`);
+      const captcha = await captchaDrawnBy(page, () =>
+        page.getByRole('tab', { name: pick(lang, '短信登录', 'With SMS code') }).click(),
+      );
+      await requestSmsCode(page, phone, captcha.text, lang);
+      await expectText(
+        page.locator('#sms-status'),
+        pick(lang, `验证码已发送至 ${masked(phone)}`, `Code sent to ${masked(phone)}`),
+        'SMS status',
+      );
     },
   },
   {

@@ -10,7 +10,9 @@ import {
   newPhone,
   openRegisterPage,
   registerThroughPage,
+  masked,
   requestSmsCode,
+  requestSmsCodeRefused,
   smsCodeSentTo,
   withoutNetworkErrors,
   wrongAnswer,
@@ -33,14 +35,11 @@ describe('the register page', () => {
 
     await page.getByRole('radio', { name: '医生' }).check();
     // Typed in lower case: the captcha is not case-sensitive.
-    const second = await requestSmsCode(page, phone, first.text.toLowerCase());
-    await expectText(page.locator('#sms-status'), `验证码已发送到 ${phone}，请查收`, 'SMS status');
-    assert.equal(
-      second.lastUuid,
-      first.uuid,
-      'the spent captcha is replaced, and the server told to drop it',
-    );
-    assert.equal(await page.getByLabel('图片验证码', { exact: true }).inputValue(), '');
+    await requestSmsCode(page, phone, first.text.toLowerCase());
+    await expectText(page.locator('#sms-status'), `验证码已发送至 ${masked(phone)}`, 'SMS status');
+    // The step is done: the "sent" row stands in place of the phone and the captcha.
+    assert.equal(await page.getByLabel('图片验证码', { exact: true }).isVisible(), false);
+    assert.equal(await page.getByLabel('手机号').isVisible(), false);
     assert.equal(await focusedLabel(page), '短信验证码', 'the keyboard is on the SMS code field');
 
     await page.getByLabel('短信验证码').fill(await smsCodeSentTo(suite.server, phone));
@@ -61,7 +60,7 @@ describe('the register page', () => {
     await tab.close();
   });
 
-  it('an empty form is not sent: each field says what is missing and the keyboard goes to the first', async () => {
+  it('an empty form is not sent: one message at a time, under the first field to fix, with the keyboard there', async () => {
     const tab = await suite.openTab();
     const { page } = tab;
     await openRegisterPage(page, suite.server);
@@ -73,14 +72,14 @@ describe('the register page', () => {
     await page.getByRole('button', { name: '注册', exact: true }).click();
 
     await expectError(page, '手机号', '请输入手机号');
-    assert.equal(await errorOf(page, '短信验证码'), '请输入短信验证码');
-    assert.equal(await errorOf(page, '密码'), '请设置密码');
-    assert.equal(await errorOf(page, '确认密码'), '请再次输入密码');
+    for (const label of ['图片验证码', '短信验证码', '密码', '确认密码'])
+      assert.equal(await errorOf(page, label), '', `nothing yet under ${label}`);
     assert.equal(await page.getByLabel('手机号').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('[aria-invalid="true"]').count(), 1, 'one field red, not all');
     assert.equal(await focusedLabel(page), '手机号');
     assert.equal(registerCalls, 0);
 
-    // Typing in a field clears its message; the others stay until they are fixed.
+    // Typing in a field clears its message.
     await page.getByLabel('手机号').fill('12345');
     assert.equal(await errorOf(page, '手机号'), '');
     assert.equal(await page.getByLabel('手机号').getAttribute('aria-invalid'), null);
@@ -88,13 +87,19 @@ describe('the register page', () => {
     await page.getByLabel('确认密码').fill('shorter');
     await page.getByRole('button', { name: '注册', exact: true }).click();
     await expectError(page, '手机号', '请输入正确的 11 位手机号码');
-    assert.equal(await errorOf(page, '密码'), '密码至少 8 位');
-    assert.equal(await errorOf(page, '确认密码'), '两次输入的密码不一致');
+    assert.equal(await errorOf(page, '密码'), '');
     assert.equal(
       await page.getByLabel('密码', { exact: true }).inputValue(),
       'short',
       'what was typed stays',
     );
+    // A right phone: the next thing is the skipped step, named as such.
+    await page.getByLabel('手机号').fill(newPhone());
+    await page.getByRole('button', { name: '注册', exact: true }).click();
+    await expectError(page, '图片验证码', '请先获取短信验证码：输入图片验证码后点“获取验证码”');
+    assert.equal(await focusedLabel(page), '图片验证码');
+    assert.equal(await errorOf(page, '短信验证码'), '');
+    assert.equal(await errorOf(page, '密码'), '');
     assert.equal(registerCalls, 0);
     assert.deepEqual(tab.problems, []);
     await tab.close();
@@ -106,7 +111,7 @@ describe('the register page', () => {
     const phone = newPhone();
     const first = await openRegisterPage(page, suite.server);
 
-    const second = await requestSmsCode(page, phone, wrongAnswer(first.text));
+    const second = await requestSmsCodeRefused(page, phone, wrongAnswer(first.text));
 
     assert.equal(second.lastUuid, first.uuid);
     await expectError(page, '图片验证码', '图片验证码不正确，已换一张新的，请重新输入');
@@ -119,9 +124,9 @@ describe('the register page', () => {
 
     // The new picture's text works.
     await captchaField.fill(second.text);
-    await captchaDrawnBy(page, () => page.getByRole('button', { name: '获取验证码' }).click());
-    await expectText(page.locator('#sms-status'), `验证码已发送到 ${phone}，请查收`, 'SMS status');
-    assert.equal(await errorOf(page, '图片验证码'), '');
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await expectText(page.locator('#sms-status'), `验证码已发送至 ${masked(phone)}`, 'SMS status');
+    assert.equal(await page.locator('#captcha-error').textContent(), '');
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
@@ -132,7 +137,7 @@ describe('the register page', () => {
     const first = await openRegisterPage(page, suite.server);
     suite.server.clock.advance(301_000);
 
-    const second = await requestSmsCode(page, newPhone(), first.text);
+    const second = await requestSmsCodeRefused(page, newPhone(), first.text);
 
     assert.equal(second.lastUuid, first.uuid);
     await expectError(page, '图片验证码', '图片验证码已过期，已换一张新的，请重新输入');
@@ -140,19 +145,20 @@ describe('the register page', () => {
     await tab.close();
   });
 
-  it('clicking the captcha picture, or pressing Enter on it, draws a new one and drops the old', async () => {
+  it('clicking the captcha picture, or "换一张" from the keyboard, draws a new one and drops the old', async () => {
     const tab = await suite.openTab();
     const { page } = tab;
     const first = await openRegisterPage(page, suite.server);
-    const picture = page.getByRole('button', { name: '图片验证码，点击换一张' });
+    const picture = page.getByRole('img', { name: '图片验证码，点击换一张' });
 
     const second = await captchaDrawnBy(page, () => picture.click());
     assert.equal(second.lastUuid, first.uuid);
     assert.notEqual(second.uuid, first.uuid);
 
-    await picture.focus();
+    await page.getByRole('button', { name: '换一张' }).focus();
     const third = await captchaDrawnBy(page, () => page.keyboard.press('Enter'));
     assert.equal(third.lastUuid, second.uuid);
+    assert.equal(await focusedLabel(page), '图片验证码', 'the keyboard goes to the field for the new one');
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
@@ -161,7 +167,7 @@ describe('the register page', () => {
     const tab = await suite.openTab();
     const { page } = tab;
     await openRegisterPage(page, suite.server);
-    const picture = page.getByRole('button', { name: '图片验证码，点击换一张' });
+    const picture = page.getByRole('img', { name: '图片验证码，点击换一张' });
     await page.route('**/api/1.0/imageCode*', (route) => route.abort('connectionrefused'));
     await picture.click();
     await expectError(page, '图片验证码', '验证码图片没有加载出来，请点击图片重试');
@@ -181,10 +187,11 @@ describe('the register page', () => {
     });
     const first = await openRegisterPage(page, suite.server);
     assert.match(first.uuid, UUID_V4);
-    const second = await requestSmsCode(page, newPhone(), first.text);
+    await requestSmsCode(page, newPhone(), first.text);
+    await expectText(page.locator('#sms-status'), /^验证码已发送至/, 'SMS status');
+    const second = await captchaDrawnBy(page, () => page.getByRole('button', { name: '更换手机号' }).click());
     assert.match(second.uuid, UUID_V4);
     assert.notEqual(second.uuid, first.uuid);
-    await expectText(page.locator('#sms-status'), /^验证码已发送到/, 'SMS status');
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
@@ -195,7 +202,7 @@ describe('the register page', () => {
     const phone = newPhone();
     const captcha = await openRegisterPage(page, suite.server);
     await requestSmsCode(page, phone, captcha.text);
-    await expectText(page.locator('#sms-status'), `验证码已发送到 ${phone}，请查收`, 'SMS status');
+    await expectText(page.locator('#sms-status'), `验证码已发送至 ${masked(phone)}`, 'SMS status');
     const code = await smsCodeSentTo(suite.server, phone);
     const wrong = code === '000000' ? '111111' : '000000';
 
@@ -230,9 +237,10 @@ describe('the register page', () => {
     const phone = newPhone();
     const captcha = await openRegisterPage(page, suite.server);
     await page.clock.pauseAt(Date.now() + 1000);
-    const sendButton = page.locator('#send-sms');
+    // After sending, the wait shows on the "sent" row's resend button.
+    const sendButton = page.locator('#resend-sms');
 
-    const next = await requestSmsCode(page, phone, captcha.text);
+    await requestSmsCode(page, phone, captcha.text);
     await expectText(sendButton, '60 秒后重新获取', 'the button right after sending');
     assert.equal(await sendButton.isDisabled(), true);
     await page.clock.runFor(1000);
@@ -244,12 +252,17 @@ describe('the register page', () => {
     await expectText(sendButton, '重新获取验证码', 'the button after 60 seconds');
     assert.equal(await sendButton.isEnabled(), true);
 
+    // A resend brings the captcha back, with a new picture, the phone kept.
+    const next = await captchaDrawnBy(page, () => sendButton.click());
+    assert.equal(await focusedLabel(page), '图片验证码');
+    assert.equal(await page.getByLabel('手机号').inputValue(), phone);
     // The page's clock ran ahead; the server's did not: it refuses and says how long to wait.
-    await requestSmsCode(page, phone, next.text);
-    const label = await expectText(sendButton, /^\d+ 秒后重新获取$/, 'the button after a refused resend');
+    await requestSmsCodeRefused(page, phone, next.text);
+    const getCode = page.locator('#send-sms');
+    const label = await expectText(getCode, /^\d+ 秒后重新获取$/, 'the button after a refused resend');
     const seconds = Number(label.split(' ')[0]);
     assert.ok(seconds > 0 && seconds <= 60, `waits what Retry-After said (${seconds} s)`);
-    assert.equal(await sendButton.isDisabled(), true);
+    assert.equal(await getCode.isDisabled(), true);
     await expectError(page, '短信验证码', `获取验证码太频繁，请 ${seconds} 秒后再试`);
     assert.deepEqual(tab.problems, []);
     await tab.close();
@@ -261,8 +274,10 @@ describe('the register page', () => {
     const phone = newPhone();
     const captcha = await openRegisterPage(page, suite.server);
     await requestSmsCode(page, phone, captcha.text);
+    await expectText(page.locator('#resend-sms'), /^\d+ 秒后重新获取$/, 'countdown');
+    await captchaDrawnBy(page, () => page.getByRole('button', { name: '更换手机号' }).click());
     const sendButton = page.locator('#send-sms');
-    await expectText(sendButton, /^\d+ 秒后重新获取$/, 'countdown');
+    await expectText(sendButton, /^\d+ 秒后重新获取$/, 'the same phone still waits');
 
     await page.getByLabel('手机号').fill(newPhone());
     await expectText(sendButton, '重新获取验证码', 'the button for another phone');

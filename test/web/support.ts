@@ -264,6 +264,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** `13712340001` → `137****0001`: how the "sent" row shows the number (issue 16), written out here. */
+export function masked(phone: string): string {
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
 /** What the pages call the two account types. */
 export const TYPE_LABELS = { patient: '患者', expert: '医生' } as const;
 
@@ -285,7 +290,7 @@ export const WORDS = {
     register: '注册',
     agree: '我已阅读并同意《用户协议》和《隐私政策》',
     types: TYPE_LABELS,
-    codeSent: (phone: string) => `验证码已发送到 ${phone}，请查收`,
+    codeSent: (phone: string) => `验证码已发送至 ${masked(phone)}`,
     hello: (name: string) => `你好，${name}`,
   },
   en: {
@@ -298,7 +303,7 @@ export const WORDS = {
     register: 'Register',
     agree: 'I have read and agree to the User Agreement and the Privacy Policy',
     types: { patient: 'Patient', expert: 'Doctor' },
-    codeSent: (phone: string) => `A code was sent to ${phone}. Check your messages.`,
+    codeSent: (phone: string) => `Code sent to ${masked(phone)}`,
     hello: (name: string) => `Hello, ${name}`,
   },
 } as const;
@@ -308,8 +313,28 @@ export function openRegisterPage(page: Page, server: Server): Promise<DrawnCaptc
   return captchaDrawnBy(page, () => page.goto(`${server.origin}/register`));
 }
 
-/** Fills phone and captcha and presses "获取验证码"; returns the new captcha the page drew after it. */
+/**
+ * Fills phone and captcha and presses "获取验证码"; returns the server's reply. Once a code is
+ * sent the page draws no new captcha until the person asks to resend or to change the number.
+ */
 export async function requestSmsCode(
+  page: Page,
+  phone: string,
+  captchaText: string,
+  language: PageLanguage = 'zh-CN',
+): Promise<{ re_code: string }> {
+  const words = WORDS[language];
+  await page.getByLabel(words.phone).fill(phone);
+  await page.getByLabel(words.captcha, { exact: true }).fill(captchaText);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/api/1.0/smsCode')),
+    page.getByRole('button', { name: words.sendCode }).click(),
+  ]);
+  return (await response.json()) as { re_code: string };
+}
+
+/** As requestSmsCode, for a request the server refuses: returns the new captcha the page draws after it. */
+export async function requestSmsCodeRefused(
   page: Page,
   phone: string,
   captchaText: string,

@@ -7,14 +7,19 @@ import { formatWait } from './messages.js';
  * again): disabled, counting down to a deadline (so a throttled background tab still
  * ends on time), then enabled as "重新获取验证码". The wait belongs to one phone: a
  * person who corrects the number may send to the new one at once. The words follow the
- * page's language, switched mid-count or not.
+ * page's language, switched mid-count or not. Several buttons may show the one wait: the
+ * get-code button of the captcha step and the resend button of the "sent" row (issue 16).
  */
 export class ResendCountdown {
   private deadline = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private phone: string | null = null;
 
-  constructor(private readonly button: HTMLButtonElement) {}
+  private readonly buttons: readonly HTMLButtonElement[];
+
+  constructor(...buttons: HTMLButtonElement[]) {
+    this.buttons = buttons;
+  }
 
   get running(): boolean {
     return this.timer !== undefined;
@@ -24,7 +29,7 @@ export class ResendCountdown {
     this.stop();
     this.phone = phone;
     this.deadline = Date.now() + seconds * 1000;
-    this.button.disabled = true;
+    for (const button of this.buttons) button.disabled = true;
     this.timer = setInterval(() => this.tick(), 250);
     this.tick();
   }
@@ -48,13 +53,15 @@ export class ResendCountdown {
       return;
     }
     // "60 秒后重新获取" / "Resend in 60 s": the short form, so that the button keeps its width.
-    showText(this.button, () => text().resendIn(formatWait(left, 'short')));
+    for (const button of this.buttons) showText(button, () => text().resendIn(formatWait(left, 'short')));
   }
 
   private finish(): void {
     this.stop();
-    this.button.disabled = false;
     const sentBefore = this.phone !== null;
-    showText(this.button, () => (sentBefore ? text().sendCodeAgain : text().sendCode));
+    for (const button of this.buttons) {
+      button.disabled = false;
+      showText(button, () => (sentBefore ? text().sendCodeAgain : text().sendCode));
+    }
   }
 }

@@ -55,6 +55,20 @@ export class FormMessages<Field extends string> {
   }
 
   /**
+   * Shows the first local complaint only, under its field, and focuses that field: a
+   * submit says one thing to do next rather than turning every field red at once (issue 16).
+   * Returns the field complained about, or null when every check passed.
+   */
+  firstProblem(checks: readonly (readonly [Field, () => string | null])[]): Field | null {
+    const first = checks.find(([, complaint]) => complaint() !== null);
+    if (first === undefined) return null;
+    const [field, complaint] = first;
+    this.show(() => ({ field, text: complaint() ?? '' }));
+    this.focus(field);
+    return field;
+  }
+
+  /**
    * Shows why the server refused, and puts the keyboard on the field concerned, or on
    * `otherwise` (the button pressed) for a refusal of the whole form.
    */

@@ -4,6 +4,7 @@ import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
 import { showText } from '../localize.js';
 import { startPage } from '../start-page.js';
+import '../styles/sign-in.css';
 import { loginFailure, smsLoginFailure, type LoginField, type SmsLoginField } from '../messages.js';
 import { SmsCodeSender } from '../sms-sender.js';
 import { checkPassword, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
@@ -19,7 +20,8 @@ const captcha = byId('captcha', HTMLInputElement);
 const smsCode = byId('phone_code', HTMLInputElement);
 const passwordPart = byId('password-part', HTMLElement);
 const smsPart = byId('sms-part', HTMLElement);
-const modeButton = byId('login-mode', HTMLButtonElement);
+const phoneField = byId('phone-field', HTMLElement);
+const tabs = { password: byId('tab-password', HTMLButtonElement), sms: byId('tab-sms', HTMLButtonElement) };
 const submitButton = byId('login-submit', HTMLButtonElement);
 const messages = new FormMessages<Field>(
   form,
@@ -33,23 +35,47 @@ let mode: 'password' | 'sms' = 'password';
 
 function useMode(next: 'password' | 'sms'): void {
   mode = next;
+  for (const [name, tab] of Object.entries(tabs)) {
+    const selected = name === next;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+  }
   passwordPart.hidden = next !== 'password';
   smsPart.hidden = next !== 'sms';
-  showText(modeButton, () => (mode === 'sms' ? text().passwordLoginSwitch : text().smsLoginSwitch));
   messages.clearAll();
+  // The password tab always asks for the phone; the SMS tab hides it once a code is sent to it.
+  if (next === 'sms') sender.showState();
+  else phoneField.hidden = false;
   if (next === 'sms' && captcha.getAttribute('data-drawn') === null) {
     captcha.setAttribute('data-drawn', '');
     sender.drawCaptcha();
   }
 }
 
-modeButton.addEventListener('click', () => {
-  useMode(mode === 'password' ? 'sms' : 'password');
-  // What was typed in the phone field stays; the keyboard goes to the next thing to fill in.
-  if (checkPhone(phone.value) !== null) phone.focus();
-  else if (mode === 'sms') captcha.focus();
-  else password.focus();
-});
+// Tabs (WAI-ARIA): a click or the arrow keys choose; what was typed in the phone field stays.
+const order = ['password', 'sms'] as const;
+for (const name of order) {
+  tabs[name].addEventListener('click', () => {
+    if (mode !== name) useMode(name);
+  });
+  tabs[name].addEventListener('keydown', (event) => {
+    const at = order.indexOf(mode);
+    const to =
+      event.key === 'ArrowRight' || event.key === 'ArrowDown'
+        ? order[(at + 1) % order.length]
+        : event.key === 'ArrowLeft' || event.key === 'ArrowUp'
+          ? order[(at + order.length - 1) % order.length]
+          : event.key === 'Home'
+            ? order[0]
+            : event.key === 'End'
+              ? order[order.length - 1]
+              : undefined;
+    if (to === undefined) return;
+    event.preventDefault();
+    useMode(to);
+    tabs[to].focus();
+  });
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -57,17 +83,19 @@ form.addEventListener('submit', async (event) => {
   const typedPhone = phone.value;
   const typedPassword = password.value;
   const typedCode = smsCode.value;
-  const ready =
+  const problem =
     mode === 'password'
-      ? messages.check([
+      ? messages.firstProblem([
           ['phone', () => checkPhone(typedPhone)],
           ['password', () => checkPassword(typedPassword)],
         ])
-      : messages.check([
+      : messages.firstProblem([
           ['phone', () => checkPhone(typedPhone)],
+          ['captcha', () => sender.stepMissing(typedCode)],
           ['phone_code', () => checkSmsCode(typedCode)],
         ]);
-  if (!ready) return;
+  if (problem === 'captcha') sender.focusStep();
+  if (problem !== null) return;
 
   const done = markBusy(submitButton, () => text().loggingIn);
   const number = cleanPhone(typedPhone);

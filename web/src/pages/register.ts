@@ -3,6 +3,7 @@ import { byId, markBusy, setFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
 import { startPage } from '../start-page.js';
+import '../styles/sign-in.css';
 import { registerFailure, type RegisterField } from '../messages.js';
 import { SmsCodeSender } from '../sms-sender.js';
 import { checkNewPassword, checkPasswordAgain, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
@@ -50,15 +51,18 @@ form.addEventListener('submit', async (event) => {
     password: password.value,
     password2: password2.value,
   };
-  const ready = messages.check([
+  // One thing at a time, in the order of the form; a skipped get-code step is named as such.
+  const problem = messages.firstProblem([
     ['types', () => (types === 'patient' || types === 'expert' ? null : text().typesMissing)],
     ['phone', () => checkPhone(typed.phone)],
+    ['captcha', () => sender.stepMissing(typed.phone_code)],
     ['phone_code', () => checkSmsCode(typed.phone_code)],
     ['password', () => checkNewPassword(typed.password)],
     ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
     ['agree', () => (agreeBox.checked ? null : text().consentMissing)],
   ]);
-  if (!ready) return;
+  if (problem === 'captcha') sender.focusStep();
+  if (problem !== null) return;
 
   const done = markBusy(submitButton, () => text().registering);
   let agree = await agreedVersions;

@@ -3,6 +3,7 @@ import { byId, markBusy, setFlash } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { text } from '../i18n.js';
 import { startPage } from '../start-page.js';
+import '../styles/sign-in.css';
 import { resetFailure, type ResetField } from '../messages.js';
 import { SmsCodeSender } from '../sms-sender.js';
 import { checkNewPassword, checkPasswordAgain, checkPhone, checkSmsCode, cleanPhone } from '../validation.js';
@@ -37,13 +38,16 @@ form.addEventListener('submit', async (event) => {
     password: password.value,
     password2: password2.value,
   };
-  const ready = messages.check([
+  // One thing at a time, in the order of the form; a skipped get-code step is named as such.
+  const problem = messages.firstProblem([
     ['phone', () => checkPhone(typed.phone)],
+    ['captcha', () => sender.stepMissing(typed.phone_code)],
     ['phone_code', () => checkSmsCode(typed.phone_code)],
     ['password', () => checkNewPassword(typed.password)],
     ['password2', () => checkPasswordAgain(typed.password, typed.password2)],
   ]);
-  if (!ready) return;
+  if (problem === 'captcha') sender.focusStep();
+  if (problem !== null) return;
 
   const done = markBusy(submitButton, () => text().resetting);
   const result = await resetPassword({
