@@ -1,17 +1,17 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuthEvents } from '../services/events.js';
 import { metricsSource } from './cluster.js';
+import { LatencyHistogram, type HistogramSeries } from './latency-histogram.js';
 
 /** Prometheus counters for the domain's events and the HTTP layer's latencies, one registry per app. */
 export class PrometheusMetrics implements AuthEvents {
   readonly registry = new Registry();
-  private readonly requestSeconds = new Histogram({
-    name: 'medicine_http_request_duration_seconds',
-    help: 'HTTP request latency by route, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  private readonly requestSeconds = new LatencyHistogram(
+    'medicine_http_request_duration_seconds',
+    'HTTP request latency by route, method and status',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    this.registry,
+  );
   private readonly sms = new Counter({
     name: 'medicine_sms_total',
     help: 'SMS codes by provider and outcome (sent, provider_failed, refused by a quota)',
@@ -50,17 +50,12 @@ export class PrometheusMetrics implements AuthEvents {
     this.exposition = metricsSource(this.registry);
   }
 
-  /** One histogram child per route, method and status, found without hashing labels each time. */
-  private readonly requestSeries = new Map<string, { observe(seconds: number): void }>();
-
-  observeRequest(route: string, method: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let series = this.requestSeries.get(key);
-    if (series === undefined) {
-      series = this.requestSeconds.labels({ route, method, status: String(status) });
-      this.requestSeries.set(key, series);
-    }
-    series.observe(seconds);
+  /**
+   * The latency series of one route, method and status; the HTTP layer keeps it and observes
+   * into it directly (src/http/plugins/metrics.ts), with no label lookup per request.
+   */
+  requestSeries(route: string, method: string, status: number): HistogramSeries {
+    return this.requestSeconds.seriesOf({ route, method, status: String(status) });
   }
 
   captchaDrawn(): void {
