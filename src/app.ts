@@ -199,6 +199,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     metrics,
     (error) => log.warn({ err: error }, 'drawing captchas ahead failed'),
   );
+  metrics.watchCaptchaPool(() => captchas.poolStats());
 
   // Issue 12: the ALTCHA proof of work, as hard as the SMS counters say.
   const altcha = new AltchaService(

@@ -180,13 +180,19 @@ export interface ProbeResult {
  */
 export async function probe(
   origin: string,
-  path: string,
+  path: string | ((i: number) => string),
   headers: Record<string, string>,
   perSecond: number,
   seconds: number,
+  /** Is this reply right? Default: 200 with `re_code` "0". */
+  accept: (status: number | undefined, contentType: string | undefined, body: Buffer) => boolean = (
+    status,
+    _type,
+    body,
+  ) => status === 200 && body.includes('"re_code":"0"'),
 ): Promise<ProbeResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const url = new URL(path, origin);
+  const urlOf = (i: number) => new URL(typeof path === 'string' ? path : path(i), origin);
   const latencies: number[] = [];
   let ok = 0;
   let bad = 0;
@@ -194,18 +200,18 @@ export async function probe(
   const total = Math.round(perSecond * seconds);
   const interval = 1000 / perSecond;
   const start = performance.now();
-  const one = (due: number) =>
+  const one = (due: number, i: number) =>
     new Promise<void>((resolve) => {
-      const request = http.get(url, { agent, headers, timeout: 30_000 }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
+      const request = http.get(urlOf(i), { agent, headers, timeout: 30_000 }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           latencies.push(performance.now() - due);
-          if (response.statusCode === 200 && body.includes('"re_code":"0"')) ok += 1;
+          const body = Buffer.concat(chunks);
+          if (accept(response.statusCode, response.headers['content-type'], body)) ok += 1;
           else {
             bad += 1;
-            if (sample === '') sample = `${response.statusCode} ${body.slice(0, 200)}`;
+            if (sample === '') sample = `${response.statusCode} ${body.toString('utf8', 0, 200)}`;
           }
           resolve();
         });
@@ -222,7 +228,7 @@ export async function probe(
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(one(due));
+    pending.push(one(due, i));
   }
   await Promise.all(pending);
   agent.destroy();

@@ -1,4 +1,5 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CaptchaPoolStats } from '../services/captcha-pool.js';
 import type { AuthEvents } from '../services/events.js';
 import { metricsSource } from './cluster.js';
 import { LatencyHistogram, type HistogramSeries } from './latency-histogram.js';
@@ -48,6 +49,40 @@ export class PrometheusMetrics implements AuthEvents {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'medicine_' });
     this.exposition = metricsSource(this.registry);
+  }
+
+  /** Reports the captcha pool (issue 18) at each scrape: pairs ready, handed out by source, times it ran empty. */
+  watchCaptchaPool(stats: () => CaptchaPoolStats): void {
+    new Gauge({
+      name: 'medicine_captcha_pool_ready',
+      help: 'Captchas drawn ahead and ready',
+      registers: [this.registry],
+      aggregator: 'sum',
+      collect() {
+        this.set(stats().ready);
+      },
+    });
+    new Counter({
+      name: 'medicine_captcha_pool_taken_total',
+      help: 'Captchas handed out, from the pool or drawn on request because it was empty',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        const now = stats();
+        this.reset();
+        this.inc({ source: 'pool' }, now.fromPool);
+        this.inc({ source: 'inline' }, now.drawnInline);
+      },
+    });
+    new Counter({
+      name: 'medicine_captcha_pool_ran_empty_total',
+      help: 'Times the captcha pool ran out after having held pairs',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(stats().ranEmpty);
+      },
+    });
   }
 
   /**
