@@ -121,6 +121,8 @@ try {
       env: { ...v.env, NODE_ENV: 'production' },
       logFile,
       readyPath: '/healthz',
+      // Loading the whole service through tsx takes long on a loaded machine.
+      timeoutMs: 180_000,
     });
     const cookie = /^session (\S*)$/m.exec(fs.readFileSync(logFile, 'utf8'))?.[1] ?? '';
     servers.set(v.name, { server, cookie });

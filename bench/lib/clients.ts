@@ -190,6 +190,7 @@ export async function probe(
     _type,
     body,
   ) => status === 200 && body.includes('"re_code":"0"'),
+  graceSeconds = 5,
 ): Promise<ProbeResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const urlOf = (i: number) => new URL(typeof path === 'string' ? path : path(i), origin);
@@ -200,27 +201,36 @@ export async function probe(
   const total = Math.round(perSecond * seconds);
   const interval = 1000 / perSecond;
   const start = performance.now();
+  const unanswered = new Set<http.ClientRequest>();
   const one = (due: number, i: number) =>
     new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (right: boolean, why: string) => {
+        if (settled) return;
+        settled = true;
+        unanswered.delete(request);
+        if (right) ok += 1;
+        else {
+          bad += 1;
+          if (sample === '') sample = why;
+        }
+        resolve();
+      };
       const request = http.get(urlOf(i), { agent, headers, timeout: 30_000 }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           latencies.push(performance.now() - due);
           const body = Buffer.concat(chunks);
-          if (accept(response.statusCode, response.headers['content-type'], body)) ok += 1;
-          else {
-            bad += 1;
-            if (sample === '') sample = `${response.statusCode} ${body.toString('utf8', 0, 200)}`;
-          }
-          resolve();
+          settle(
+            accept(response.statusCode, response.headers['content-type'], body),
+            `${response.statusCode} ${body.toString('utf8', 0, 200)}`,
+          );
         });
       });
-      request.on('error', (error) => {
-        bad += 1;
-        if (sample === '') sample = error.message;
-        resolve();
-      });
+      unanswered.add(request);
+      request.on('error', (error) => settle(false, error.message));
+      request.on('close', () => settle(false, 'closed before the reply'));
       request.on('timeout', () => request.destroy(new Error('timed out')));
     });
   const pending: Promise<void>[] = [];
@@ -230,9 +240,20 @@ export async function probe(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(one(due, i));
   }
-  await Promise.all(pending);
-  agent.destroy();
+  // A server that cannot keep up would have the rest queue for minutes: what is not answered
+  // within `graceSeconds` of the last send counts as failed (its socket is closed).
+  const all = Promise.all(pending);
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([
+    all.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceSeconds * 1000))),
+  ]);
+  clearTimeout(timer);
   const elapsed = (performance.now() - start) / 1000;
+  if (late && sample === '') sample = `not answered within ${graceSeconds} s of the last request sent`;
+  for (const request of unanswered) request.destroy(new Error(`not answered within ${graceSeconds} s`));
+  agent.destroy();
+  await all;
   return {
     sent: total,
     ok,

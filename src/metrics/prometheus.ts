@@ -1,8 +1,15 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CaptchaPoolStats } from '../services/captcha-pool.js';
 import type { AuthEvents } from '../services/events.js';
 import { metricsSource } from './cluster.js';
 import { LatencyHistogram, type HistogramSeries } from './latency-histogram.js';
+
+/** What the captcha pool reports (src/services/captcha-pool.ts's CaptchaPoolStats). */
+interface PoolStats {
+  ready: number;
+  fromPool: number;
+  drawnInline: number;
+  ranEmpty: number;
+}
 
 /** Prometheus counters for the domain's events and the HTTP layer's latencies, one registry per app. */
 export class PrometheusMetrics implements AuthEvents {
@@ -52,7 +59,7 @@ export class PrometheusMetrics implements AuthEvents {
   }
 
   /** Reports the captcha pool (issue 18) at each scrape: pairs ready, handed out by source, times it ran empty. */
-  watchCaptchaPool(stats: () => CaptchaPoolStats): void {
+  watchCaptchaPool(stats: () => PoolStats): void {
     new Gauge({
       name: 'medicine_captcha_pool_ready',
       help: 'Captchas drawn ahead and ready',

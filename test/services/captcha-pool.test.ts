@@ -136,6 +136,8 @@ describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
     );
     assert.match(text, new RegExp(`^medicine_captcha_pool_ran_empty_total ${stats.ranEmpty}$`, 'm'));
     assert.match(text, /^medicine_captcha_pool_ready \d+$/m);
+    // Later tests count what the renderer draws: the refill of these five is done first.
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool refilled');
   });
 
   it('logs nothing of a pair, drawn ahead or on request', async () => {
