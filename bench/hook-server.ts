@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { buildApp as BuildApp } from '../src/app.js';
+import type { loadConfig as LoadConfig } from '../src/config.js';
 import originCheck from '../src/http/plugins/origin-check.js';
 import { Histogram } from 'prom-client';
 import { PrometheusMetrics } from '../src/metrics/prometheus.js';
@@ -106,10 +108,10 @@ async function layered(): Promise<FastifyInstance> {
 
 /** The whole service from `root`, on SQLite in a temporary directory, with one registered account. */
 async function whole(root: string): Promise<{ app: FastifyInstance; cookie: string }> {
-  const { buildApp } = (await import(path.join(root, 'src', 'app.ts'))) as typeof import('../src/app.js');
-  const { loadConfig } = (await import(
-    path.join(root, 'src', 'config.ts')
-  )) as typeof import('../src/config.js');
+  const { buildApp } = (await import(path.join(root, 'src', 'app.ts'))) as { buildApp: typeof BuildApp };
+  const { loadConfig } = (await import(path.join(root, 'src', 'config.ts'))) as {
+    loadConfig: typeof LoadConfig;
+  };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hook-bench-'));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const config = loadConfig({
