@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,6 +14,8 @@ import openApi from './http/plugins/openapi.js';
 import originCheck from './http/plugins/origin-check.js';
 import webPages from './http/plugins/web-pages.js';
 import compression from './http/plugins/compression.js';
+import apiHeaders from './http/plugins/api-headers.js';
+import { requestIdGenerator, requestLogging } from './http/request-logging.js';
 import { sharedSchemas } from './http/schemas.js';
 import adminRoutes from './http/routes/admin.js';
 import auditRoutes from './http/routes/audit.js';
@@ -97,13 +98,6 @@ export type App = FastifyInstance;
 const API_PREFIX = '/api/1.0';
 /** Sessions one process keeps cached (a few MB at most). */
 const SESSION_CACHE_ENTRIES = 10_000;
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const API_HEADERS = Object.freeze({
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-});
 
 /** Wires the configured adapters, services and routes into a Fastify app (not yet listening). */
 export async function buildApp(config: Config, overrides: Overrides = {}): Promise<App> {
@@ -117,12 +111,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       },
     },
     bodyLimit: config.bodyLimitBytes,
-    // A caller's X-Request-Id is kept when it is short and plain, so that logs line up across services.
+    // A caller's X-Request-Id is kept when it is short and plain, so that logs line up across
+    // services; otherwise a counter after a per-process random prefix (request-logging.ts).
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestIdGenerator(),
+    // The request's pino child (with its id) is made only when it writes a line.
+    ...requestLogging(),
     trustProxy: config.trustProxy,
     // Contract §1: a number where a string belongs is refused, never coerced.
     ajv: { customOptions: { coerceTypes: false } },
@@ -205,6 +199,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     metrics,
     (error) => log.warn({ err: error }, 'drawing captchas ahead failed'),
   );
+  metrics.watchCaptchaPool(() => captchas.poolStats());
 
   // Issue 12: the ALTCHA proof of work, as hard as the SMS counters say.
   const altcha = new AltchaService(
@@ -335,6 +330,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 
+  // First, so that even a request refused by a later onRequest hook carries these headers.
+  await app.register(apiHeaders, { prefix: API_PREFIX });
   await app.register(cookie);
   // The reply schemas routes name by $id (src/http/schemas.ts); the document lists them as components.
   for (const schema of sharedSchemas) app.addSchema(schema);
@@ -347,18 +344,6 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(originCheck, { allowedOrigins: config.allowedOrigins });
-
-  // API replies (including 404s for unknown API paths) are data, never pages:
-  // nothing may frame, run or cache them.
-  // (Callback style, as every per-request hook here: an async hook costs a promise per request.)
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    if (request.url.startsWith(API_PREFIX)) {
-      reply.headers(API_HEADERS);
-      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    }
-    done(null, payload);
-  });
 
   const routeOptions: RouteOptions = {
     services,

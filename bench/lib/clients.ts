@@ -180,13 +180,20 @@ export interface ProbeResult {
  */
 export async function probe(
   origin: string,
-  path: string,
+  path: string | ((i: number) => string),
   headers: Record<string, string>,
   perSecond: number,
   seconds: number,
+  /** Is this reply right? Default: 200 with `re_code` "0". */
+  accept: (status: number | undefined, contentType: string | undefined, body: Buffer) => boolean = (
+    status,
+    _type,
+    body,
+  ) => status === 200 && body.includes('"re_code":"0"'),
+  graceSeconds = 5,
 ): Promise<ProbeResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const url = new URL(path, origin);
+  const urlOf = (i: number) => new URL(typeof path === 'string' ? path : path(i), origin);
   const latencies: number[] = [];
   let ok = 0;
   let bad = 0;
@@ -194,27 +201,36 @@ export async function probe(
   const total = Math.round(perSecond * seconds);
   const interval = 1000 / perSecond;
   const start = performance.now();
-  const one = (due: number) =>
+  const unanswered = new Set<http.ClientRequest>();
+  const one = (due: number, i: number) =>
     new Promise<void>((resolve) => {
-      const request = http.get(url, { agent, headers, timeout: 30_000 }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
+      let settled = false;
+      const settle = (right: boolean, why: string) => {
+        if (settled) return;
+        settled = true;
+        unanswered.delete(request);
+        if (right) ok += 1;
+        else {
+          bad += 1;
+          if (sample === '') sample = why;
+        }
+        resolve();
+      };
+      const request = http.get(urlOf(i), { agent, headers, timeout: 30_000 }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           latencies.push(performance.now() - due);
-          if (response.statusCode === 200 && body.includes('"re_code":"0"')) ok += 1;
-          else {
-            bad += 1;
-            if (sample === '') sample = `${response.statusCode} ${body.slice(0, 200)}`;
-          }
-          resolve();
+          const body = Buffer.concat(chunks);
+          settle(
+            accept(response.statusCode, response.headers['content-type'], body),
+            `${response.statusCode} ${body.toString('utf8', 0, 200)}`,
+          );
         });
       });
-      request.on('error', (error) => {
-        bad += 1;
-        if (sample === '') sample = error.message;
-        resolve();
-      });
+      unanswered.add(request);
+      request.on('error', (error) => settle(false, error.message));
+      request.on('close', () => settle(false, 'closed before the reply'));
       request.on('timeout', () => request.destroy(new Error('timed out')));
     });
   const pending: Promise<void>[] = [];
@@ -222,11 +238,22 @@ export async function probe(
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(one(due));
+    pending.push(one(due, i));
   }
-  await Promise.all(pending);
-  agent.destroy();
+  // A server that cannot keep up would have the rest queue for minutes: what is not answered
+  // within `graceSeconds` of the last send counts as failed (its socket is closed).
+  const all = Promise.all(pending);
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([
+    all.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceSeconds * 1000))),
+  ]);
+  clearTimeout(timer);
   const elapsed = (performance.now() - start) / 1000;
+  if (late && sample === '') sample = `not answered within ${graceSeconds} s of the last request sent`;
+  for (const request of unanswered) request.destroy(new Error(`not answered within ${graceSeconds} s`));
+  agent.destroy();
+  await all;
   return {
     sent: total,
     ok,

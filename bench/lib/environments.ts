@@ -30,9 +30,13 @@ function seed(databaseUrl: string, accounts: number): Promise<SeedResult> {
   return seedAccounts({ databaseUrl, count: accounts });
 }
 
+/** The bench reads the server's /metrics with this token (the captcha pool's counters). */
+export const BENCH_METRICS_TOKEN = `bench-${crypto.randomBytes(12).toString('hex')}`;
+
 /** Settings every benchmarked server gets: test hooks on, abuse quotas out of the way. */
 export function serverEnv(logLevel: string): Record<string, string> {
   return {
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
     LOG_LEVEL: logLevel,

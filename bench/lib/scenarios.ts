@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Argon2Hasher } from '../../src/passwords/argon2-hasher.js';
 import { SEED_PASSWORD, SEED_PHONE_PREFIX, seededPhone } from '../seed-accounts.js';
 import { harvestCaptchas, logIn, probe, quantile, registrationFlows } from './clients.js';
+import { BENCH_METRICS_TOKEN } from './environments.js';
 import { measureUsage, waitIdle, type Usage } from './procfs.js';
 import { luaString, runWrk, type WrkResult, type WrkScript } from './wrk.js';
 
@@ -369,6 +370,91 @@ export async function stormScenario(
     extra: { p90Ms: prober.latencyMs.p90, maxMs: prober.latencyMs.max, sent: prober.sent },
   };
   return [loginRow, probeRow];
+}
+
+/** The captcha pool's counters from the server's /metrics (summed over WORKERS). */
+export async function poolCounters(
+  origin: string,
+): Promise<{ ready: number; fromPool: number; inline: number; ranEmpty: number }> {
+  const response = await fetch(`${origin}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET /metrics: ${response.status} ${text.slice(0, 200)}`);
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+  return {
+    ready: value(/^medicine_captcha_pool_ready (\S+)$/m),
+    fromPool: value(/^medicine_captcha_pool_taken_total\{source="pool"\} (\S+)$/m),
+    inline: value(/^medicine_captcha_pool_taken_total\{source="inline"\} (\S+)$/m),
+    ranEmpty: value(/^medicine_captcha_pool_ran_empty_total (\S+)$/m),
+  };
+}
+
+/**
+ * Does refilling keep up? GET /imageCode at a fixed `perSecond` (open loop: each request sent
+ * when due, whatever the server's speed) for `seconds`, starting from a full pool; the pool's
+ * counters before and after say how many captchas were drawn inline because it was empty,
+ * and how often it ran empty.
+ */
+export async function refillScenario(
+  origin: string,
+  serverPid: number,
+  perSecond: number,
+  seconds: number,
+  poolSize: number,
+): Promise<Row> {
+  await quiesce(serverPid, origin);
+  // The pool refills after earlier scenarios; start full (or after 30 s, whatever it holds).
+  const deadline = Date.now() + 30_000;
+  let before = await poolCounters(origin);
+  while (before.ready < poolSize && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    before = await poolCounters(origin);
+  }
+  const prefix = `r${Date.now().toString(36)}-`;
+  const { value, usage } = await measureUsage(serverPid, () =>
+    probe(
+      origin,
+      (i) => `/api/1.0/imageCode?uuid=${prefix}${i}&last_uuid=${i > 0 ? `${prefix}${i - 1}` : ''}`,
+      {},
+      perSecond,
+      seconds,
+      (status, type, body) => status === 200 && type === 'image/jpeg' && body.length > 0,
+    ),
+  );
+  const after = await poolCounters(origin);
+  const inline = after.inline - before.inline;
+  const served = after.fromPool - before.fromPool + inline;
+  const notes = value.bad > 0 ? [`${value.bad} failed, first: ${value.sample}`] : [];
+  notes.push(
+    `pool: ${before.ready} ready at the start, ${after.ready} at the end; of ${served} captchas ` +
+      `${inline} drawn inline (${served > 0 ? ((100 * inline) / served).toFixed(2) : '–'}%), ran empty ${after.ranEmpty - before.ranEmpty} times`,
+  );
+  return {
+    key: 'refill',
+    scenario: `GET /imageCode at fixed rate`,
+    connections: `${perSecond}/s`,
+    tool: 'node:http',
+    unit: 'images/s',
+    rate: value.rate,
+    p50Ms: value.latencyMs.p50,
+    p99Ms: value.latencyMs.p99,
+    ok: value.ok,
+    bad: value.bad,
+    seconds,
+    usage,
+    notes,
+    extra: {
+      sent: value.sent,
+      inline,
+      served,
+      ranEmpty: after.ranEmpty - before.ranEmpty,
+      readyBefore: before.ready,
+      readyAfter: after.ready,
+      p90Ms: value.latencyMs.p90,
+      maxMs: value.latencyMs.max,
+    },
+  };
 }
 
 /**

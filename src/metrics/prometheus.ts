@@ -1,17 +1,25 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuthEvents } from '../services/events.js';
 import { metricsSource } from './cluster.js';
+import { LatencyHistogram, type HistogramSeries } from './latency-histogram.js';
+
+/** What the captcha pool reports (src/services/captcha-pool.ts's CaptchaPoolStats). */
+interface PoolStats {
+  ready: number;
+  fromPool: number;
+  drawnInline: number;
+  ranEmpty: number;
+}
 
 /** Prometheus counters for the domain's events and the HTTP layer's latencies, one registry per app. */
 export class PrometheusMetrics implements AuthEvents {
   readonly registry = new Registry();
-  private readonly requestSeconds = new Histogram({
-    name: 'medicine_http_request_duration_seconds',
-    help: 'HTTP request latency by route, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  private readonly requestSeconds = new LatencyHistogram(
+    'medicine_http_request_duration_seconds',
+    'HTTP request latency by route, method and status',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    this.registry,
+  );
   private readonly sms = new Counter({
     name: 'medicine_sms_total',
     help: 'SMS codes by provider and outcome (sent, provider_failed, refused by a quota)',
@@ -50,17 +58,46 @@ export class PrometheusMetrics implements AuthEvents {
     this.exposition = metricsSource(this.registry);
   }
 
-  /** One histogram child per route, method and status, found without hashing labels each time. */
-  private readonly requestSeries = new Map<string, { observe(seconds: number): void }>();
+  /** Reports the captcha pool (issue 18) at each scrape: pairs ready, handed out by source, times it ran empty. */
+  watchCaptchaPool(stats: () => PoolStats): void {
+    new Gauge({
+      name: 'medicine_captcha_pool_ready',
+      help: 'Captchas drawn ahead and ready',
+      registers: [this.registry],
+      aggregator: 'sum',
+      collect() {
+        this.set(stats().ready);
+      },
+    });
+    new Counter({
+      name: 'medicine_captcha_pool_taken_total',
+      help: 'Captchas handed out, from the pool or drawn on request because it was empty',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        const now = stats();
+        this.reset();
+        this.inc({ source: 'pool' }, now.fromPool);
+        this.inc({ source: 'inline' }, now.drawnInline);
+      },
+    });
+    new Counter({
+      name: 'medicine_captcha_pool_ran_empty_total',
+      help: 'Times the captcha pool ran out after having held pairs',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(stats().ranEmpty);
+      },
+    });
+  }
 
-  observeRequest(route: string, method: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let series = this.requestSeries.get(key);
-    if (series === undefined) {
-      series = this.requestSeconds.labels({ route, method, status: String(status) });
-      this.requestSeries.set(key, series);
-    }
-    series.observe(seconds);
+  /**
+   * The latency series of one route, method and status; the HTTP layer keeps it and observes
+   * into it directly (src/http/plugins/metrics.ts), with no label lookup per request.
+   */
+  requestSeries(route: string, method: string, status: number): HistogramSeries {
+    return this.requestSeconds.seriesOf({ route, method, status: String(status) });
   }
 
   captchaDrawn(): void {

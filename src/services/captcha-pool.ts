@@ -6,6 +6,18 @@ export interface DrawnCaptcha {
   image: Buffer;
 }
 
+/** What the pool has done since it started (for /metrics and the bench). */
+export interface CaptchaPoolStats {
+  /** Pairs ready now. */
+  ready: number;
+  /** Captchas handed out from the pool. */
+  fromPool: number;
+  /** Captchas drawn on request because the pool was empty. */
+  drawnInline: number;
+  /** Times the pool was found empty after having held pairs (each run of inline draws counts once). */
+  ranEmpty: number;
+}
+
 export interface CaptchaPoolOptions {
   /** The most pairs kept ready (0: none; every captcha is drawn when asked for). */
   size: number;
@@ -37,6 +49,11 @@ export class CaptchaPool {
   private drawingInline = 0;
   private pausedUntil = 0;
   private closed = false;
+  private fromPool = 0;
+  private inlineDraws = 0;
+  private ranEmpty = 0;
+  /** Whether the last take found a pair (so an empty pool after it is a new episode). */
+  private lastTookFromPool = false;
   private readonly starter: NodeJS.Timeout | undefined;
 
   constructor(
@@ -56,12 +73,28 @@ export class CaptchaPool {
     return this.ready.length;
   }
 
+  stats(): CaptchaPoolStats {
+    return {
+      ready: this.ready.length,
+      fromPool: this.fromPool,
+      drawnInline: this.inlineDraws,
+      ranEmpty: this.ranEmpty,
+    };
+  }
+
   /** A pair no one else gets: a ready one, else one drawn now. */
   async take(): Promise<DrawnCaptcha> {
     const pair = this.ready.pop();
     if (pair !== undefined) {
+      this.fromPool += 1;
+      this.lastTookFromPool = true;
       this.refill();
       return pair;
+    }
+    if (this.options.size > 0) {
+      this.inlineDraws += 1;
+      if (this.lastTookFromPool) this.ranEmpty += 1;
+      this.lastTookFromPool = false;
     }
     this.drawingInline += 1;
     try {

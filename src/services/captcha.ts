@@ -1,4 +1,4 @@
-import { CaptchaPool } from './captcha-pool.js';
+import { CaptchaPool, type CaptchaPoolStats } from './captcha-pool.js';
 import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
@@ -50,6 +50,11 @@ export class CaptchaService {
   /** Captchas drawn ahead and ready to be handed out. */
   get readyCount(): number {
     return this.pool.readyCount;
+  }
+
+  /** What drawing ahead has done: ready, handed out from the pool, drawn on request when it was empty. */
+  poolStats(): CaptchaPoolStats {
+    return this.pool.stats();
   }
 
   /** Drops the captchas drawn ahead and draws no more (the app is closing). */

@@ -100,6 +100,83 @@ describe('health, readiness, metrics and request ids', () => {
     }
   });
 
+  it('the latency histogram has cumulative buckets, sum and count per route; unmatched requests and HEAD are counted once each', async () => {
+    const t = await startTestApp({ METRICS_TOKEN: TOKEN });
+    try {
+      for (let i = 0; i < 3; i++) await t.app.inject({ url: '/healthz' });
+      await t.app.inject({ method: 'HEAD', url: '/healthz' });
+      await t.app.inject({ url: `${API}/no-such-route` });
+      await t.app.inject({ url: `${API}/no-such-route?x=${newUuid()}` });
+      const text = (await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } }))
+        .body;
+      const series = (labels: string) =>
+        Object.fromEntries(
+          [...text.matchAll(/^medicine_http_request_duration_seconds_(\w+)\{([^}]*)\} (\S+)$/gm)]
+            .filter((m) => m[2]?.replace(/,?le="[^"]*"/, '') === labels)
+            .map((m) => [`${m[1]}${/le="([^"]*)"/.exec(m[2] ?? '')?.[1] ?? ''}`, Number(m[3])]),
+        );
+      const healthz = series('route="/healthz",method="GET",status="200"');
+      assert.equal(healthz.count, 3);
+      assert.equal(healthz['bucket+Inf'], 3);
+      assert.ok((healthz.sum ?? -1) >= 0 && (healthz.sum ?? 0) < 10, 'the sum is in seconds');
+      // Cumulative: never smaller at a larger bound.
+      const buckets = [
+        '0.001',
+        '0.0025',
+        '0.005',
+        '0.01',
+        '0.025',
+        '0.05',
+        '0.1',
+        '0.25',
+        '0.5',
+        '1',
+        '2.5',
+        '+Inf',
+      ];
+      buckets
+        .slice(1)
+        .forEach((le, i) =>
+          assert.ok((healthz[`bucket${le}`] ?? -1) >= (healthz[`bucket${buckets[i]}`] ?? 0)),
+        );
+      assert.equal(series('route="/healthz",method="HEAD",status="200"').count, 1);
+      assert.equal(series('route="unmatched",method="GET",status="404"').count, 2);
+      assert.match(text, /# TYPE medicine_http_request_duration_seconds histogram/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('request ids differ from request to request, and a service’s log line carries the one its reply names', async () => {
+    const lines: string[] = [];
+    const t = await startTestApp(
+      { LOG_LEVEL: 'warn' },
+      { keyValueStore: new UnreachableStore(), logStream: { write: (line) => lines.push(line) } },
+    );
+    try {
+      const ids = new Set<string>();
+      for (let i = 0; i < 50; i++)
+        ids.add(String((await t.app.inject({ url: '/healthz' })).headers['x-request-id']));
+      assert.equal(ids.size, 50);
+      for (const id of ids)
+        assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      // /readyz with the store down logs a warning through the request's logger.
+      const ready = await t.app.inject({ url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      const id = String(ready.headers['x-request-id']);
+      const warned = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((l) => l.level === 40);
+      assert.deepEqual(
+        warned.filter((l) => l.msg === 'not ready').map((l) => l.reqId),
+        [id],
+      );
+      assert.ok(!lines.some((line) => /"level":30/.test(line)), 'nothing below warn is written');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('interactive API docs are served at /docs', async () => {
     const t = await startTestApp();
     try {

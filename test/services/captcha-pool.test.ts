@@ -51,6 +51,7 @@ describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
         IMAGE_CODE_LENGTH: '8',
         CAPTCHA_PER_IP_PER_MINUTE: '100000',
         LOG_LEVEL: 'trace',
+        METRICS_TOKEN: 'pool-metrics-token-0123',
       },
       { captchaRenderer: renderer, logStream: { write: (line) => lines.push(line) } },
     );
@@ -88,7 +89,12 @@ describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
 
   it('never hands the same pair out twice, under hundreds of requests at once, drawing inline once empty', async () => {
     await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool full');
+    const before = t.app.services.captchas.poolStats();
     const served = await Promise.all(Array.from({ length: 400 }, () => imageCode(t)));
+    const after = t.app.services.captchas.poolStats();
+    assert.equal(after.fromPool + after.drawnInline - before.fromPool - before.drawnInline, 400);
+    assert.ok(after.drawnInline - before.drawnInline >= 400 - POOL - 16, 'the rest were drawn inline');
+    assert.ok(after.ranEmpty > before.ranEmpty, 'the pool running empty is counted');
     const texts = new Set(served.map((c) => c.text));
     const images = new Set(served.map((c) => c.image.toString('hex')));
     assert.equal(texts.size, served.length, 'every text handed out once');
@@ -108,6 +114,30 @@ describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
       assert.equal((await t.app.services.captchas.checkCaptcha(captcha.uuid, captcha.text)).ok, true);
     }
     await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool refilled after the burst');
+  });
+
+  it('/metrics says how many captchas came from the pool, how many were drawn inline, and how often it ran empty', async () => {
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool full');
+    const before = t.app.services.captchas.poolStats();
+    for (let i = 0; i < 5; i++) await imageCode(t);
+    const stats = t.app.services.captchas.poolStats();
+    assert.equal(stats.fromPool, before.fromPool + 5, 'a full pool hands out without drawing');
+    assert.equal(stats.drawnInline, before.drawnInline);
+    const text = (
+      await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer pool-metrics-token-0123' } })
+    ).body;
+    assert.match(
+      text,
+      new RegExp(`^medicine_captcha_pool_taken_total\\{source="pool"\\} ${stats.fromPool}$`, 'm'),
+    );
+    assert.match(
+      text,
+      new RegExp(`^medicine_captcha_pool_taken_total\\{source="inline"\\} ${stats.drawnInline}$`, 'm'),
+    );
+    assert.match(text, new RegExp(`^medicine_captcha_pool_ran_empty_total ${stats.ranEmpty}$`, 'm'));
+    assert.match(text, /^medicine_captcha_pool_ready \d+$/m);
+    // Later tests count what the renderer draws: the refill of these five is done first.
+    await eventually(() => t.app.services.captchas.readyCount === POOL, 'the pool refilled');
   });
 
   it('logs nothing of a pair, drawn ahead or on request', async () => {
