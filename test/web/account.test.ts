@@ -34,7 +34,7 @@ describe('the account page', () => {
     const { page } = tab;
     const phone = newPhone();
     await registerThroughPage(page, suite.server, phone, PASSWORD, 'expert');
-    await page.getByRole('link', { name: '我的账号' }).click();
+    await page.getByRole('link', { name: /^个人资料/ }).click();
     await expectText(page.locator('#expert-status'), '待审核', 'vetting status');
     assert.equal(await page.getByLabel('姓名').inputValue(), phone);
     await page.getByLabel('姓名').fill('李医生');
