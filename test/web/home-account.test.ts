@@ -47,13 +47,26 @@ const styleOf = (locator: Locator, property: 'color' | 'backgroundColor'): Promi
 type Look = (typeof LOOKS)[number];
 
 /**
- * A screenshot under test-output/screenshots/ (the whole page, or the window). Playwright's
- * screenshot resets the browser's font sizes, so the large text is set again after it.
+ * A screenshot under test-output/screenshots/: the whole page, or the window. Playwright's
+ * whole-page screenshot (and any change of the window) resets the browser's font sizes, so
+ * with large text the window is made as tall as the page, the text made large again, and
+ * the window captured; then the window is put back.
  */
 async function shoot(page: Page, look: Look, name: string, fullPage = true): Promise<void> {
-  if (fullPage) await screenshot(page, `${name}-${look.name}`);
-  else await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${look.name}.png`) });
-  if (look.largeText) await useLargeText(page);
+  const file = path.join(SCREENSHOT_DIR, `${name}-${look.name}.png`);
+  if (!look.largeText) {
+    if (fullPage) await screenshot(page, `${name}-${look.name}`);
+    else await page.screenshot({ path: file });
+    return;
+  }
+  if (fullPage) {
+    const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
+    await page.setViewportSize({ width: look.viewport.width, height });
+    await useLargeText(page);
+  }
+  await page.screenshot({ path: file });
+  if (fullPage) await page.setViewportSize(look.viewport);
+  await useLargeText(page);
 }
 
 /** The visible text of the page's main part. */
