@@ -303,6 +303,11 @@ describe('the account page in sections (issue 16, point 5)', () => {
     );
     assert.ok(await inView(page, '#security-title'));
     assert.equal(await inView(page, '#profile-title'), false, 'scrolled past the profile');
+    assert.equal(
+      await page.evaluate('document.activeElement.id'),
+      'security-title',
+      'the keyboard starts there',
+    );
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });

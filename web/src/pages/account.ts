@@ -142,7 +142,7 @@ function showAccount({ user, account, links }: UserAndAccount): void {
   platformLinks = links ?? [];
   renderLinks();
   page.show('account');
-  goToSection();
+  goToSection(true);
   // Issue 15: asking again after a document changed, a copy of one's data, deletion.
   startPersonalData(account, () => page.loggedOut());
   void loadSessions();
@@ -490,10 +490,12 @@ const sectionLinks = [...document.querySelectorAll<HTMLAnchorElement>('.account-
  * The page arrives with its sections hidden (until GET /users answers), so the browser
  * could not scroll to the address's #section: done once they are shown.
  */
-function goToSection(): void {
+function goToSection(arriving = false): void {
   const target = window.location.hash === '' ? null : document.getElementById(window.location.hash.slice(1));
   if (target === null || !target.classList.contains('account-section')) return markSection();
   target.scrollIntoView();
+  // Arriving from another page (home's 账号安全), the keyboard and a screen reader start at the section too.
+  if (arriving) target.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
   markSection();
 }
 
@@ -505,6 +507,9 @@ function markSection(): void {
     const section = document.getElementById(link.hash.slice(1));
     if (section !== null && section.getBoundingClientRect().top <= line) current = link;
   }
+  // At the very bottom the last section is the one being read, however short it is.
+  const bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+  if (bottom && window.scrollY > 0) current = sectionLinks.at(-1);
   for (const link of sectionLinks) {
     if (link === current) link.setAttribute('aria-current', 'true');
     else link.removeAttribute('aria-current');
@@ -524,7 +529,7 @@ window.addEventListener(
   },
   { passive: true },
 );
-window.addEventListener('hashchange', goToSection);
+window.addEventListener('hashchange', () => goToSection());
 
 onLanguageChange(() => {
   renderLinks();
