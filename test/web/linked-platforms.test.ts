@@ -43,8 +43,24 @@ describe('the account page’s linked logins (issue 17)', () => {
     await page.goto(`${server.origin}/account`);
     const item = page.locator('#links li[data-provider="wechat"]');
     await expectText(item.locator('.item-title'), '微信', 'the linked platform');
+    // Unlinking asks first, in the page: cancelled, WeChat stays linked.
     await item.getByRole('button', { name: '解绑' }).click();
+    const confirmation = page.getByRole('dialog', { name: '解绑微信？' });
+    await confirmation.getByRole('button', { name: '取消' }).click();
+    assert.equal(await confirmation.isVisible(), false);
+    assert.equal(await item.count(), 1, 'still linked');
+    const links = async () =>
+      (
+        (await (await fetch(`${server.apiBase}/users`, { headers: await sessionCookie(page) })).json()) as {
+          links: unknown[];
+        }
+      ).links.length;
+    assert.equal(await links(), 1, 'nothing unlinked on the server');
+    await item.getByRole('button', { name: '解绑' }).click();
+    await expectText(confirmation.locator('#confirm-text'), /不能再用微信登录/, 'what unlinking does');
+    await confirmation.getByRole('button', { name: '解绑' }).click();
     await expectText(page.locator('#links-status'), '已解绑', 'the outcome');
+    assert.equal(await links(), 0, 'unlinked on the server');
     await expectText(
       page.locator('#links'),
       '尚未绑定微信或支付宝（在小程序中登录即可绑定）',

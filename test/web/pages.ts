@@ -335,6 +335,23 @@ export const STATES: readonly PageState[] = [
       );
     },
   },
+  {
+    // Issue 16: the confirmation before deleting the account, over the privacy section.
+    name: 'account-delete-confirm',
+    async reach(page, server, lang) {
+      await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
+      await page.goto(`${server.origin}/account#privacy`);
+      await expectText(page.locator('#audit li').first(), /./, 'audit');
+      await page.locator('#delete_password').fill(PASSWORD);
+      await page.locator('#delete_confirm').check();
+      await page.locator('#delete-submit').click();
+      await expectText(
+        page.locator('#confirm-title'),
+        pick(lang, '永久注销账号？', 'Delete your account for good?'),
+        'the confirmation',
+      );
+    },
+  },
 ];
 
 function langKey(lang: PageLanguage): 'zh' | 'en' {

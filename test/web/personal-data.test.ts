@@ -180,7 +180,8 @@ describe('consent, a copy of one’s data and deletion in the pages (issue 15)',
       page.waitForEvent('download'),
       page.getByRole('button', { name: '下载我的数据' }).click(),
     ]);
-    assert.match(download.suggestedFilename(), /^medicine-data-\d+\.json$/);
+    // Named by the day, never by the internal user id (issue 16).
+    assert.match(download.suggestedFilename(), /^medicine-data-\d{4}-\d{2}-\d{2}\.json$/);
     const file = await download.path();
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as {
       profile: { phone: string };
@@ -215,11 +216,17 @@ describe('consent, a copy of one’s data and deletion in the pages (issue 15)',
     await page.getByLabel('输入密码以确认').fill('wrong password');
     await page.getByRole('checkbox', { name: '我了解注销后无法恢复' }).check();
     await remove.click();
+    const confirmation = page.getByRole('dialog', { name: '永久注销账号？' });
+    await confirmation.getByRole('button', { name: '永久注销' }).click();
     await expectError(page, '输入密码以确认', '当前密码不正确');
     await assertAccessible(page, 'the deletion refused');
 
     await page.getByLabel('输入密码以确认').fill(PASSWORD);
-    await Promise.all([page.waitForURL(`${server.origin}/`), remove.click()]);
+    await remove.click();
+    await Promise.all([
+      page.waitForURL(`${server.origin}/`),
+      confirmation.getByRole('button', { name: '永久注销' }).click(),
+    ]);
     await expectText(page.locator('#status'), '你的账号已注销，个人信息已删除', 'said on the home page');
     await page.goto(`${server.origin}/account`);
     await page.getByRole('heading', { name: '请先登录' }).waitFor();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { maskPhone } from '../../src/shared/phone-format.js';
 import {
   browserSuite,
   captchaDrawnBy,
@@ -52,8 +53,12 @@ describe('the register page', () => {
     ]);
 
     await expectText(page.locator('#status'), '注册成功，欢迎你！', 'welcome message');
-    await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'greeting');
-    await expectText(page.locator('#user-phone'), phone, 'phone on the home page');
+    await expectText(
+      page.getByRole('heading', { level: 1 }),
+      '你好',
+      'greeting: a new account has no name but its phone',
+    );
+    await expectText(page.locator('#user-phone'), maskPhone(phone), 'phone on the home page, masked');
     await expectText(page.locator('#user-type'), '医生', 'account type on the home page');
     assert.ok(await page.getByRole('button', { name: '退出登录' }).isVisible());
     assert.deepEqual(tab.problems, []);
@@ -225,7 +230,11 @@ describe('the register page', () => {
       page.waitForURL(`${suite.server.origin}/`),
       page.getByRole('button', { name: '注册', exact: true }).click(),
     ]);
-    await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'greeting');
+    await expectText(
+      page.getByRole('heading', { level: 1 }),
+      '你好',
+      'greeting: a new account has no name but its phone',
+    );
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { maskPhone } from '../../src/shared/phone-format.js';
 import { currentUser } from '../../web/src/api.js';
 import {
   browserSuite,
@@ -78,8 +79,8 @@ describe('the home and login pages', () => {
     await Promise.all([page.waitForURL(`${suite.server.origin}/`), page.keyboard.press('Enter')]);
 
     await expectText(page.locator('#status'), '登录成功', 'status');
-    await expectText(page.getByRole('heading', { level: 1 }), `你好，${phone}`, 'greeting');
-    await expectText(page.locator('#user-phone'), phone, 'phone');
+    await expectText(page.getByRole('heading', { level: 1 }), '你好', 'greeting');
+    await expectText(page.locator('#user-phone'), maskPhone(phone), 'phone, masked');
     await page.getByRole('button', { name: '退出登录' }).click();
     await expectText(page.locator('#status'), '你已退出登录', 'status');
     assert.deepEqual(tab.problems, []);

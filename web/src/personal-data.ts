@@ -1,4 +1,5 @@
 import { deleteAccount, exportData, giveConsent, legalInfo, RET, type Account } from './api.js';
+import { confirmAction } from './confirm-dialog.js';
 import { byId, markBusy, setFlash } from './dom.js';
 import { FormMessages } from './form-messages.js';
 import { text } from './i18n.js';
@@ -16,11 +17,19 @@ let wired = false;
  */
 export function startPersonalData(account: Account, loggedOut: () => void): void {
   byId('consent-panel', HTMLElement).hidden = !account.consent_required;
+  showConsentState(account.consent_required);
   if (wired) return;
   wired = true;
   wireConsent(loggedOut);
   wireExport(loggedOut);
   wireDeletion(loggedOut);
+}
+
+/** The privacy section's line on the documents: agreed to, or to be agreed to at the top of the page. */
+function showConsentState(required: boolean): void {
+  showText(byId('consent-state', HTMLElement), () =>
+    required ? text().consentPending : text().consentCurrent,
+  );
 }
 
 const sessionEnded = (result: { kind: string; code?: string }): boolean =>
@@ -49,6 +58,7 @@ function wireConsent(loggedOut: () => void): void {
     done();
     if (result.kind === 'ok') {
       byId('consent-panel', HTMLElement).hidden = true;
+      showConsentState(false);
       showText(byId('consent-saved', HTMLElement), () => text().consentSaved);
       return;
     }
@@ -56,6 +66,10 @@ function wireConsent(loggedOut: () => void): void {
     messages.show(() => ({ field: 'form', text: pageFailureText(result) }));
   });
 }
+
+/** `2026-12-01`, the day where the person is. */
+const localDate = (date: Date): string =>
+  [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
 
 function wireExport(loggedOut: () => void): void {
   const button = byId('export-data', HTMLButtonElement);
@@ -75,7 +89,8 @@ function wireExport(loggedOut: () => void): void {
     const blob = new Blob([`${JSON.stringify(result.value, null, 2)}\n`], { type: 'application/json' });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
-    link.download = `medicine-data-${result.value.profile.user_id}.json`;
+    // Named by the day, not the account's internal id, which the pages never show (issue 16).
+    link.download = `medicine-data-${localDate(new Date())}.json`;
     document.body.append(link);
     link.click();
     link.remove();
@@ -106,6 +121,15 @@ function wireDeletion(loggedOut: () => void): void {
     for (const [field, check] of found) messages.show(() => ({ field, text: check() ?? '' }));
     const first = found[0];
     if (first !== undefined) return messages.focus(first[0]);
+    const sure = await confirmAction(
+      {
+        title: () => text().confirmDeleteTitle,
+        text: () => text().confirmDeleteText,
+        confirm: () => text().confirmDeleteButton,
+      },
+      submit,
+    );
+    if (!sure) return;
 
     const done = markBusy(submit, () => text().deleting);
     const result = await deleteAccount({ password: typed });

@@ -15,6 +15,7 @@ import {
   type User,
   type UserAndAccount,
 } from '../api.js';
+import { confirmAction } from '../confirm-dialog.js';
 import { byId, markBusy } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { GuardedPage } from '../guarded.js';
@@ -29,6 +30,7 @@ import {
   type PasswordChangeField,
   type ProfileField,
 } from '../messages.js';
+import { ownName, shownPhone } from '../person.js';
 import { startPersonalData } from '../personal-data.js';
 import { checkNewPassword, checkPassword, checkPasswordAgain } from '../validation.js';
 import {
@@ -80,6 +82,8 @@ const auditList = byId('audit', HTMLOListElement);
 const auditError = byId('audit-error', HTMLElement);
 
 let isDoctor = false;
+/** Whether the person chose a name: until then the name field is empty and may stay so. */
+let hasName = false;
 let sessions: SessionInfo[] = [];
 let audit: AuditEntry[] = [];
 
@@ -99,14 +103,22 @@ function profileControl(field: ProfileFieldName): HTMLInputElement | HTMLSelectE
   return input;
 }
 
+/**
+ * A field that cannot be cleared but holds nothing of the person's yet (the name, while it
+ * is the phone number an account starts with): shown empty, and not sent while left so.
+ */
+const unsetRequired = (field: ProfileFieldName): boolean => field === 'name' && !hasName;
+
 /** The fields this person may set: the doctors' only for a doctor. */
 const settableFields = (): ProfileFieldName[] =>
   PROFILE_FIELD_NAMES.filter((field) => isDoctor || PROFILE_FIELDS[field].setBy === 'everyone');
 
 function fillProfile(user: User, account: Account): void {
   // GET /users has the fields everyone sets in `user`, the doctors' in `account`.
-  const stored = { ...account, ...user };
+  const stored = { ...account, ...user, name: ownName(user) };
   isDoctor = user.types === 'expert';
+  hasName = stored.name !== null;
+  profileControls.name.required = hasName;
   for (const field of settableFields()) {
     const spec = PROFILE_FIELDS[field];
     const value = stored[field];
@@ -114,8 +126,7 @@ function fillProfile(user: User, account: Account): void {
     const shown = spec.kind === 'choice' && !spec.choices.some((choice) => choice === value) ? null : value;
     profileControls[field].value = shown === null ? '' : String(shown);
   }
-  byId('user-phone', HTMLElement).textContent = user.phone;
-  byId('user-id', HTMLElement).textContent = String(user.user_id);
+  byId('user-phone', HTMLElement).textContent = shownPhone(user);
   showText(byId('user-type', HTMLElement), () => text()[user.types]);
   doctorPart.hidden = !isDoctor;
   if (isDoctor) {
@@ -131,6 +142,7 @@ function showAccount({ user, account, links }: UserAndAccount): void {
   platformLinks = links ?? [];
   renderLinks();
   page.show('account');
+  goToSection(true);
   // Issue 15: asking again after a document changed, a copy of one's data, deletion.
   startPersonalData(account, () => page.loggedOut());
   void loadSessions();
@@ -164,8 +176,12 @@ function problemText(field: ProfileFieldName, problem: ProfileProblem): string {
 /** What was typed, as it is sent: trimmed. */
 const typedValue = (field: ProfileFieldName): string => profileControls[field].value.trim();
 
+/** The fields to send: each settable one, but not a name still unset and left empty. */
+const fieldsToSend = (): ProfileFieldName[] =>
+  settableFields().filter((field) => !(unsetRequired(field) && typedValue(field) === ''));
+
 function checkProfile(): [ProfileField, () => string | null][] {
-  return settableFields().map((field) => {
+  return fieldsToSend().map((field) => {
     const reading = readProfileField(PROFILE_FIELDS[field], typedValue(field));
     return [field, () => (reading.ok ? null : problemText(field, reading.problem))];
   });
@@ -178,7 +194,7 @@ profileForm.addEventListener('submit', async (event) => {
   if (!profileMessages.check(checkProfile())) return;
   // Each value passed its field's check, a choice among the field's own.
   const changes = Object.fromEntries(
-    settableFields().map((field) => [field, typedValue(field)]),
+    fieldsToSend().map((field) => [field, typedValue(field)]),
   ) as ProfileChanges;
   const done = markBusy(profileSubmit, () => text().saving);
   const result = await updateProfile(changes);
@@ -331,6 +347,15 @@ async function end(session: SessionInfo, button: HTMLButtonElement): Promise<voi
 endOthersButton.addEventListener('click', async () => {
   showText(sessionsStatus, null);
   showText(sessionsError, null);
+  const sure = await confirmAction(
+    {
+      title: () => text().confirmEndOthersTitle,
+      text: () => text().confirmEndOthersText,
+      confirm: () => text().confirmEndOthersButton,
+    },
+    endOthersButton,
+  );
+  if (!sure) return;
   const done = markBusy(endOthersButton, () => text().endingSession);
   const result = await endOtherSessions();
   done();
@@ -413,7 +438,7 @@ function renderLinks(): void {
       item.dataset.provider = link.provider;
       const button = document.createElement('button');
       button.type = 'button';
-      button.className = 'button secondary small';
+      button.className = 'button quiet-danger small';
       showText(button, () => text().unlinkButton);
       button.addEventListener('click', () => void unlink(link, button));
       item.append(
@@ -429,6 +454,16 @@ function renderLinks(): void {
 async function unlink(link: PlatformLink, button: HTMLButtonElement): Promise<void> {
   showText(linksStatus, null);
   showText(linksError, null);
+  const platform = () => text().platformNames(link.provider);
+  const sure = await confirmAction(
+    {
+      title: () => text().confirmUnlinkTitle(platform()),
+      text: () => text().confirmUnlinkText(platform()),
+      confirm: () => text().confirmUnlinkButton,
+    },
+    button,
+  );
+  if (!sure) return;
   const done = markBusy(button, () => text().unlinking);
   const result = await unlinkPlatform(link.provider);
   done();
@@ -446,6 +481,55 @@ async function unlink(link: PlatformLink, button: HTMLButtonElement): Promise<vo
   }
   showText(linksError, () => pageFailureText(result));
 }
+
+// —— The sections (issue 16): #profile, #security, #privacy ——
+
+const sectionLinks = [...document.querySelectorAll<HTMLAnchorElement>('.account-nav a')];
+
+/**
+ * The page arrives with its sections hidden (until GET /users answers), so the browser
+ * could not scroll to the address's #section: done once they are shown.
+ */
+function goToSection(arriving = false): void {
+  const target = window.location.hash === '' ? null : document.getElementById(window.location.hash.slice(1));
+  if (target === null || !target.classList.contains('account-section')) return markSection();
+  target.scrollIntoView();
+  // Arriving from another page (home's 账号安全), the keyboard and a screen reader start at the section too.
+  if (arriving) target.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+  markSection();
+}
+
+/** The link of the section being read carries aria-current: the last one whose top has passed a third of the window. */
+function markSection(): void {
+  const line = window.innerHeight / 3;
+  let current = sectionLinks[0];
+  for (const link of sectionLinks) {
+    const section = document.getElementById(link.hash.slice(1));
+    if (section !== null && section.getBoundingClientRect().top <= line) current = link;
+  }
+  // At the very bottom the last section is the one being read, however short it is.
+  const bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+  if (bottom && window.scrollY > 0) current = sectionLinks.at(-1);
+  for (const link of sectionLinks) {
+    if (link === current) link.setAttribute('aria-current', 'true');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+let marking = false;
+window.addEventListener(
+  'scroll',
+  () => {
+    if (marking) return;
+    marking = true;
+    requestAnimationFrame(() => {
+      marking = false;
+      markSection();
+    });
+  },
+  { passive: true },
+);
+window.addEventListener('hashchange', () => goToSection());
 
 onLanguageChange(() => {
   renderLinks();

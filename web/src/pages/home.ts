@@ -4,6 +4,7 @@ import { text } from '../i18n.js';
 import { showText } from '../localize.js';
 import { startPage } from '../start-page.js';
 import { unreachableText } from '../messages.js';
+import { ownName, shownPhone } from '../person.js';
 
 startPage();
 
@@ -21,11 +22,35 @@ function show(view: keyof typeof views): void {
   for (const [name, element] of Object.entries(views)) element.hidden = name !== view;
 }
 
+const VETTING = {
+  pending: { word: 'statusPending', note: 'vettingPendingNote' },
+  approved: { word: 'statusApproved', note: 'vettingApprovedNote' },
+  rejected: { word: 'statusRejected', note: 'vettingRejectedNote' },
+} as const;
+
 function showUser({ user, account }: UserAndAccount): void {
-  byId('admin-link', HTMLAnchorElement).hidden = account.role !== 'admin';
-  showText(byId('user-title', HTMLElement), () => text().hello(user.name));
-  byId('user-phone', HTMLElement).textContent = user.phone;
+  const name = ownName(user);
+  showText(byId('user-title', HTMLElement), () => (name === null ? text().helloNoName : text().hello(name)));
   showText(byId('user-type', HTMLElement), () => text()[user.types]);
+  byId('user-phone', HTMLElement).textContent = shownPhone(user);
+
+  // A doctor's vetting: where it stands, and what it means for them.
+  const isDoctor = user.types === 'expert';
+  const vetting = VETTING[account.expert_status ?? 'pending'];
+  const badge = byId('user-vetting', HTMLElement);
+  const note = byId('vetting-note', HTMLElement);
+  byId('vetting-fact', HTMLElement).hidden = !isDoctor;
+  note.hidden = !isDoctor;
+  if (isDoctor) {
+    badge.dataset.status = account.expert_status ?? 'pending';
+    showText(badge, () => text()[vetting.word]);
+    note.dataset.status = badge.dataset.status;
+    showText(note, () => text()[vetting.note]);
+  }
+  showText(byId('go-profile-text', HTMLElement), () =>
+    isDoctor ? text().homeProfileTextDoctor : text().homeProfileText,
+  );
+  byId('admin-item', HTMLElement).hidden = account.role !== 'admin';
   show('user');
 }
 
