@@ -251,6 +251,27 @@ export const STATES: readonly PageState[] = [
     },
   },
   {
+    name: 'experts-empty',
+    async reach(page, server) {
+      // A server whose list is empty: the first page of none.
+      await page.route('**/api/1.0/experts?*', (route) =>
+        route.fulfill({
+          json: {
+            re_code: '0',
+            msg: '查询成功',
+            current_page: 1,
+            pages: 0,
+            total: 0,
+            has_next: false,
+            data: [],
+          },
+        }),
+      );
+      await page.goto(`${server.origin}/experts`);
+      await page.locator('#experts-empty').waitFor();
+    },
+  },
+  {
     name: 'expert',
     async reach(page, server, lang) {
       await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
@@ -263,13 +284,19 @@ export const STATES: readonly PageState[] = [
   {
     name: 'admin',
     async reach(page, server, lang) {
-      await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
-      const id = await userIdOf(page, server);
-      await server.app.services.admin.setRole(id, 'admin');
-      await page.goto(`${server.origin}/admin`);
-      await page.locator('#user_id').fill(String(id));
-      await page.locator('[data-action="enable"]').click();
-      await expectText(page.locator('#admin-result'), /./, 'result');
+      await adminWithQueue(page, server, lang);
+    },
+  },
+  {
+    name: 'admin-confirm-disable',
+    async reach(page, server, lang) {
+      await adminWithQueue(page, server, lang);
+      await page
+        .getByRole('button', {
+          name: pick(lang, `停用账号：${DOCTOR_NAME.zh}`, `Disable account: ${DOCTOR_NAME.en}`),
+        })
+        .click();
+      await page.getByRole('dialog').waitFor();
     },
   },
   {
@@ -301,4 +328,37 @@ export const STATES: readonly PageState[] = [
 
 function langKey(lang: PageLanguage): 'zh' | 'en' {
   return lang === 'en' ? 'en' : 'zh';
+}
+
+/** The doctor with a name in the admin's queue (the other has none: their masked phone stands for it). */
+const DOCTOR_NAME = { zh: '王芳', en: 'Wang Fang' } as const;
+
+/**
+ * An admin's page with a queue of exactly two doctors awaiting approval, one named and one
+ * not; the doctors earlier states registered are taken out of the queue first.
+ */
+async function adminWithQueue(page: Page, server: Server, lang: PageLanguage): Promise<void> {
+  await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
+  const made = await server.app.services.admin.setRole(await userIdOf(page, server), 'admin');
+  assert.ok(made.ok);
+  const { admin, accounts, profiles } = server.app.services;
+  const pending = await admin.listUsers(made.value, { status: 'pending', page: 1, count: 100 });
+  assert.ok(pending.ok);
+  for (const doctor of pending.value.items) await admin.moderate(null, doctor.user_id, 'reject');
+  for (const name of [DOCTOR_NAME[langKey(lang)], null]) {
+    const created = await accounts.createAccount(
+      { phone: newPhone(), passwordHash: 'not used', types: 'expert' },
+      null,
+      { ip: '127.0.0.1', userAgent: undefined },
+    );
+    assert.ok(created);
+    if (name !== null)
+      await profiles.updateProfile(created.user, { name, major: pick(lang, '心内科', 'Cardiology') });
+  }
+  await page.goto(`${server.origin}/admin`);
+  await expectText(
+    page.locator('#queue-count'),
+    pick(lang, '共 2 位医生待审核', '2 doctors are awaiting approval'),
+    'queue',
+  );
 }
