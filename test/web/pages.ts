@@ -324,6 +324,17 @@ export const STATES: readonly PageState[] = [
       );
     },
   },
+  {
+    name: 'terms',
+    async reach(page, server, lang) {
+      await page.goto(`${server.origin}/terms`);
+      await expectText(
+        page.getByRole('heading', { level: 1 }),
+        pick(lang, '用户协议', 'User Agreement'),
+        'the document',
+      );
+    },
+  },
 ];
 
 function langKey(lang: PageLanguage): 'zh' | 'en' {

@@ -292,6 +292,7 @@ const zhCN = {
   adminTitle: '管理后台',
   adminsOnlyTitle: '仅限管理员',
   adminsOnlyText: '这个页面只有管理员可以使用。',
+  userIdLabel: '用户 ID',
   working: '正在处理…',
   adminDone: (action: 'approve' | 'reject' | 'disable' | 'enable', who: string) =>
     ({
@@ -578,6 +579,7 @@ const en: Catalogue = {
   adminTitle: 'Administration',
   adminsOnlyTitle: 'Administrators only',
   adminsOnlyText: 'Only administrators can use this page.',
+  userIdLabel: 'User ID',
   working: 'Working…',
   adminDone: (action, who) =>
     ({
