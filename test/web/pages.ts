@@ -244,10 +244,20 @@ export const STATES: readonly PageState[] = [
   {
     name: 'experts',
     async reach(page, server, lang) {
+      // Three doctors with a name, a major and perhaps a title, then one who gave none of them.
+      for (const [zh, en, major, grade] of [
+        ['王芳', 'Wang Fang', pick(lang, '心血管内科', 'Cardiology'), 'professor'],
+        ['李明', 'Li Ming', pick(lang, '儿科', 'Paediatrics'), 'assprofessor'],
+        ['张华', 'Zhang Hua', pick(lang, '皮肤科', 'Dermatology'), null],
+      ] as const) {
+        const id = await doctorAccount(server, pick(lang, zh, en), major, grade);
+        await server.app.services.admin.moderate(null, id, 'approve');
+      }
       await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
       await server.app.services.admin.moderate(null, await userIdOf(page, server), 'approve');
-      await page.goto(`${server.origin}/experts?count=1`);
+      await page.goto(`${server.origin}/experts?count=3`);
       await expectText(page.locator('#experts li').first(), /./, 'the list');
+      await expectText(page.locator('#page-of'), /./, 'paging');
     },
   },
   {
@@ -352,24 +362,39 @@ async function adminWithQueue(page: Page, server: Server, lang: PageLanguage): P
   await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
   const made = await server.app.services.admin.setRole(await userIdOf(page, server), 'admin');
   assert.ok(made.ok);
-  const { admin, accounts, profiles } = server.app.services;
+  const { admin } = server.app.services;
   const pending = await admin.listUsers(made.value, { status: 'pending', page: 1, count: 100 });
   assert.ok(pending.ok);
   for (const doctor of pending.value.items) await admin.moderate(null, doctor.user_id, 'reject');
-  for (const name of [DOCTOR_NAME[langKey(lang)], null]) {
-    const created = await accounts.createAccount(
-      { phone: newPhone(), passwordHash: 'not used', types: 'expert' },
-      null,
-      { ip: '127.0.0.1', userAgent: undefined },
-    );
-    assert.ok(created);
-    if (name !== null)
-      await profiles.updateProfile(created.user, { name, major: pick(lang, '心内科', 'Cardiology') });
-  }
+  await doctorAccount(server, DOCTOR_NAME[langKey(lang)], pick(lang, '心内科', 'Cardiology'), null);
+  await doctorAccount(server, null, null, null);
   await page.goto(`${server.origin}/admin`);
   await expectText(
     page.locator('#queue-count'),
     pick(lang, '共 2 位医生待审核', '2 doctors are awaiting approval'),
     'queue',
   );
+}
+
+/** A doctor's account made by the service itself (no browser, no session), awaiting approval; its id. */
+async function doctorAccount(
+  server: Server,
+  name: string | null,
+  major: string | null,
+  grade: 'professor' | 'assprofessor' | null,
+): Promise<number> {
+  const { accounts, profiles } = server.app.services;
+  const created = await accounts.createAccount(
+    { phone: newPhone(), passwordHash: 'not used', types: 'expert' },
+    null,
+    { ip: '127.0.0.1', userAgent: undefined },
+  );
+  assert.ok(created);
+  const profile = {
+    ...(name !== null && { name }),
+    ...(major !== null && { major }),
+    ...(grade !== null && { grade }),
+  };
+  if (Object.keys(profile).length > 0) assert.ok((await profiles.updateProfile(created.user, profile)).ok);
+  return created.user.id;
 }

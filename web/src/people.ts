@@ -14,9 +14,12 @@ export function doctorName(name: string, words: Catalogue): string {
   return hasChosenName(name) ? name : words.doctorNoName;
 }
 
-/** The first letter of a name, for a round avatar; a doctor without a name gets the first of "医生" / "Doctor". */
-export function initialOf(name: string, words: Catalogue): string {
-  const source = hasChosenName(name) ? name.trim() : words.expert;
+/**
+ * The first letter of a name, for a round avatar; without a name, the first of what the
+ * person is ("医生" / "Doctor" by default, "患者" / "Patient").
+ */
+export function initialOf(name: string, words: Catalogue, types: 'expert' | 'patient' = 'expert'): string {
+  const source = hasChosenName(name) ? name.trim() : words[types];
   const first = [...source][0] ?? '';
   return first.toLocaleUpperCase();
 }

@@ -84,7 +84,7 @@ function rowOf(user: AdminListedUser): HTMLLIElement {
   const avatar = document.createElement('span');
   avatar.className = 'avatar';
   avatar.setAttribute('aria-hidden', 'true');
-  avatar.textContent = initialOf(user.name, words);
+  avatar.textContent = initialOf(user.name, words, user.types === 'expert' ? 'expert' : 'patient');
 
   const person = document.createElement('div');
   person.className = 'queue-person';

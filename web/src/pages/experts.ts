@@ -53,10 +53,10 @@ function cardOf(expert: Expert): HTMLLIElement {
   title.append(link);
   const major = document.createElement('p');
   major.className = 'doctor-major';
-  major.textContent = expert.major ?? words.notFilled;
+  major.textContent = expert.major ?? words.labelled(words.majorLabel, words.notFilled);
   const grade = document.createElement('p');
   grade.className = 'doctor-grade';
-  grade.textContent = gradeText(expert.grade, words);
+  grade.textContent = words.labelled(words.gradeLabel, gradeText(expert.grade, words));
   body.append(title, major, grade);
   item.append(avatar, body);
   return item;
