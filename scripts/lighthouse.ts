@@ -59,7 +59,9 @@ function targets(distDir: string, expertId: number): Target[] {
   const list: Target[] = [];
   for (const page of pages) {
     // Lighthouse scores no page that answers 404: the not-found page is measured under its file name.
-    const address = page === 'index' ? '/' : page === '404' ? '/404.html' : `/${page}`;
+    // The documents' page answers at /terms and /privacy, not under its file name.
+    const address =
+      page === 'index' ? '/' : page === '404' ? '/404.html' : page === 'legal' ? '/terms' : `/${page}`;
     const withQuery = page === 'expert' ? `${address}?id=${expertId}` : address;
     const needsLogin = page === 'account' || page === 'admin';
     list.push({ name: page, path: withQuery, loggedIn: needsLogin });

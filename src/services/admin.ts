@@ -3,6 +3,7 @@ import type { ExpertStatus, User } from './users.js';
 import { fail, ok, RET, type Result } from '../ret.js';
 import type { AuditService } from './audit.js';
 import { maskPhone } from '../shared/phone-format.js';
+import { chosenName } from './profiles.js';
 import type { PhoneRules } from './phone.js';
 import type { ClientInfo, SessionService } from './sessions.js';
 
@@ -78,7 +79,7 @@ export class AdminService {
       total,
       items: items.map((user) => ({
         user_id: user.id,
-        name: user.name,
+        name: chosenName(user),
         phone: maskPhone(user.phone),
         types: user.types,
         role: user.role,

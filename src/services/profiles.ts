@@ -55,11 +55,19 @@ export interface PageView<T> {
 
 export const toExpertView = (user: User): ExpertView => ({
   user_id: user.id,
-  name: user.name,
+  name: chosenName(user),
   avatar_url: user.avatarUrl,
   major: user.major,
   grade: user.grade,
 });
+
+/**
+ * The name a person chose, or '' while they have not: a new account is named after its
+ * phone (the contract's default), and that number is not for the public list of doctors,
+ * nor for an admin's listing beside the masked phone.
+ */
+export const chosenName = (user: Pick<User, 'name' | 'phone'>): string =>
+  user.name === user.phone ? '' : user.name;
 
 /** The seed's paging shape, from a page number, a page size and a total. */
 export function pageView<T>(page: number, count: number, total: number, data: T[]): PageView<T> {

@@ -210,6 +210,30 @@ describe('account features', () => {
       assertRet(await call(t, 'GET', '/experts?count=0'), '4103');
     });
 
+    it('a doctor who never chose a name is listed with an empty name, never their phone (publicly or to an admin)', async () => {
+      const doctorPhone = newPhone();
+      const doctor = await registerAccount(t.app, doctorPhone, PASSWORD, 'expert');
+      const id = (assertRet(await whoAmI(t.app, doctor), '0').user as { user_id: number }).user_id;
+      const admin = await registerAccount(t.app, newPhone(), PASSWORD);
+      const adminId = (assertRet(await whoAmI(t.app, admin), '0').user as { user_id: number }).user_id;
+      assert.ok((await t.app.services.admin.setRole(adminId, 'admin')).ok);
+      const found = assertRet(await call(t, 'GET', `/admin/users?phone=${doctorPhone}`, admin), '0');
+      const listed = found.data as { user_id: number; name: string; phone: string }[];
+      assert.deepEqual(
+        listed.map(({ user_id, name, phone }) => ({ user_id, name, phone })),
+        [{ user_id: id, name: '', phone: `${doctorPhone.slice(0, 3)}****${doctorPhone.slice(-4)}` }],
+      );
+      assertRet(await call(t, 'PUT', `/admin/users/${id}`, admin, { action: 'approve' }), '0');
+      const shown = assertRet(await call(t, 'GET', `/experts/${id}`), '0');
+      assert.equal((shown.expert as { name: string }).name, '');
+      const list = assertRet(await call(t, 'GET', '/experts?page=1&count=50'), '0');
+      assert.doesNotMatch(JSON.stringify(list), new RegExp(doctorPhone));
+      // Once they choose one, it is shown.
+      assertRet(await call(t, 'PUT', '/users', doctor, { name: '赵医生' }), '0');
+      const named = assertRet(await call(t, 'GET', `/experts/${id}`), '0');
+      assert.equal((named.expert as { name: string }).name, '赵医生');
+    });
+
     it('an admin disables an account: its sessions end and it cannot log in (USERERR) until enabled', async () => {
       const phone = newPhone();
       const session = await registerAccount(t.app, phone, PASSWORD);

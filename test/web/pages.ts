@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { captchaDrawnBy, masked, type PageLanguage, type Server } from './support.js';
 import { captchaShown, userIdOf } from './flows.js';
+import { Argon2Hasher } from '../../src/passwords/argon2-hasher.js';
+import type { User } from '../../src/services/users.js';
 import {
   expectError,
   expectText,
@@ -282,10 +284,51 @@ export const STATES: readonly PageState[] = [
   {
     name: 'experts',
     async reach(page, server, lang) {
-      await registerThroughPage(page, server, newPhone(), PASSWORD, 'expert', lang);
-      await server.app.services.admin.moderate(null, await userIdOf(page, server), 'approve');
-      await page.goto(`${server.origin}/experts?count=1`);
+      // Only this run's doctors (the state is reached in both languages, on one server): three
+      // with a name, a major and perhaps a title, then one who gave none of them.
+      const { admin, profiles } = server.app.services;
+      for (
+        let listed = await profiles.listExperts(1, 50);
+        listed.total > 0;
+        listed = await profiles.listExperts(1, 50)
+      )
+        for (const doctor of listed.data) await admin.moderate(null, doctor.user_id, 'reject');
+      for (const [zh, en, major, grade] of [
+        ['王芳', 'Wang Fang', pick(lang, '心血管内科', 'Cardiology'), 'professor'],
+        ['李明', 'Li Ming', pick(lang, '儿科', 'Paediatrics'), 'assprofessor'],
+        ['张华', 'Zhang Hua', pick(lang, '皮肤科', 'Dermatology'), null],
+      ] as const) {
+        await admin.moderate(null, await doctorAccount(server, pick(lang, zh, en), major, grade), 'approve');
+      }
+      await server.app.services.admin.moderate(
+        null,
+        await doctorAccount(server, null, null, null),
+        'approve',
+      );
+      await page.goto(`${server.origin}/experts?count=3`);
       await expectText(page.locator('#experts li').first(), /./, 'the list');
+      await expectText(page.locator('#page-of'), /./, 'paging');
+    },
+  },
+  {
+    name: 'experts-empty',
+    async reach(page, server) {
+      // A server whose list is empty: the first page of none.
+      await page.route('**/api/1.0/experts?*', (route) =>
+        route.fulfill({
+          json: {
+            re_code: '0',
+            msg: '查询成功',
+            current_page: 1,
+            pages: 0,
+            total: 0,
+            has_next: false,
+            data: [],
+          },
+        }),
+      );
+      await page.goto(`${server.origin}/experts`);
+      await page.locator('#experts-empty').waitFor();
     },
   },
   {
@@ -301,13 +344,19 @@ export const STATES: readonly PageState[] = [
   {
     name: 'admin',
     async reach(page, server, lang) {
-      await registerThroughPage(page, server, newPhone(), PASSWORD, 'patient', lang);
-      const id = await userIdOf(page, server);
-      await server.app.services.admin.setRole(id, 'admin');
-      await page.goto(`${server.origin}/admin`);
-      await page.locator('#user_id').fill(String(id));
-      await page.locator('[data-action="enable"]').click();
-      await expectText(page.locator('#admin-result'), /./, 'result');
+      await adminWithQueue(page, server, lang);
+    },
+  },
+  {
+    name: 'admin-confirm-disable',
+    async reach(page, server, lang) {
+      await adminWithQueue(page, server, lang);
+      await page
+        .getByRole('button', {
+          name: pick(lang, `停用账号：${DOCTOR_NAME.zh}`, `Disable account: ${DOCTOR_NAME.en}`),
+        })
+        .click();
+      await page.getByRole('dialog').waitFor();
     },
   },
   {
@@ -352,8 +401,92 @@ export const STATES: readonly PageState[] = [
       );
     },
   },
+  {
+    name: 'terms',
+    async reach(page, server, lang) {
+      await page.goto(`${server.origin}/terms`);
+      await expectText(
+        page.getByRole('heading', { level: 1 }),
+        pick(lang, '用户协议', 'User Agreement'),
+        'the document',
+      );
+    },
+  },
 ];
 
 function langKey(lang: PageLanguage): 'zh' | 'en' {
   return lang === 'en' ? 'en' : 'zh';
+}
+
+/** The doctor with a name in the admin's queue (the other has none: their masked phone stands for it). */
+const DOCTOR_NAME = { zh: '王芳', en: 'Wang Fang' } as const;
+
+/**
+ * An admin's page with a queue of exactly two doctors awaiting approval, one named and one
+ * not; the doctors earlier states registered are taken out of the queue first.
+ */
+async function adminWithQueue(page: Page, server: Server, lang: PageLanguage): Promise<void> {
+  const adminUser = await loggedInAdmin(page, server);
+  const { admin } = server.app.services;
+  const pending = await admin.listUsers(adminUser, { status: 'pending', page: 1, count: 100 });
+  assert.ok(pending.ok);
+  for (const doctor of pending.value.items) await admin.moderate(null, doctor.user_id, 'reject');
+  await doctorAccount(server, DOCTOR_NAME[langKey(lang)], pick(lang, '心内科', 'Cardiology'), null);
+  await doctorAccount(server, null, null, null);
+  await page.goto(`${server.origin}/admin`);
+  await expectText(
+    page.locator('#queue-count'),
+    pick(lang, '共 2 位医生待审核', '2 doctors are awaiting approval'),
+    'queue',
+  );
+}
+
+/**
+ * A new admin logged in in `page`'s browser, without the register page's SMS code (the
+ * per-address SMS quota is shared by every state): the account is made by the service, the
+ * login is POST /sessions, and its session cookie goes into the browser.
+ */
+async function loggedInAdmin(page: Page, server: Server): Promise<User> {
+  const phone = newPhone();
+  const created = await server.app.services.accounts.createAccount(
+    { phone, passwordHash: await new Argon2Hasher().hash(PASSWORD), types: 'patient' },
+    null,
+    { ip: '127.0.0.1', userAgent: undefined },
+  );
+  assert.ok(created);
+  const made = await server.app.services.admin.setRole(created.user.id, 'admin');
+  assert.ok(made.ok);
+  const reply = await fetch(`${server.apiBase}/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.origin },
+    body: JSON.stringify({ phone, password: PASSWORD }),
+  });
+  assert.equal(((await reply.json()) as { re_code: string }).re_code, '0');
+  const session = /(?:^|,\s*)session=([^;]+)/.exec(reply.headers.get('set-cookie') ?? '')?.[1];
+  assert.ok(session, 'the login set a session cookie');
+  await page.context().addCookies([{ name: 'session', value: session, url: server.origin }]);
+  return made.value;
+}
+
+/** A doctor's account made by the service itself (no browser, no session), awaiting approval; its id. */
+async function doctorAccount(
+  server: Server,
+  name: string | null,
+  major: string | null,
+  grade: 'professor' | 'assprofessor' | null,
+): Promise<number> {
+  const { accounts, profiles } = server.app.services;
+  const created = await accounts.createAccount(
+    { phone: newPhone(), passwordHash: 'not used', types: 'expert' },
+    null,
+    { ip: '127.0.0.1', userAgent: undefined },
+  );
+  assert.ok(created);
+  const profile = {
+    ...(name !== null && { name }),
+    ...(major !== null && { major }),
+    ...(grade !== null && { grade }),
+  };
+  if (Object.keys(profile).length > 0) assert.ok((await profiles.updateProfile(created.user, profile)).ok);
+  return created.user.id;
 }

@@ -804,6 +804,7 @@ export interface components {
     };
     Expert: {
       user_id: number;
+      /** @description Empty while the person has not chosen a name (a new account is named after its phone, which is not shown here) */
       name: string;
       avatar_url: string | null;
       major: string | null;
@@ -833,6 +834,7 @@ export interface components {
     };
     AdminListedUser: {
       user_id: number;
+      /** @description Empty while the person has not chosen a name (a new account is named after its phone, which is not shown here) */
       name: string;
       /** @description Masked, as in the audit log: 138****5678 */
       phone: string;

@@ -31,7 +31,8 @@ export type SmsLoginField = 'phone' | 'captcha' | 'phone_code';
 export type ResetField = 'phone' | 'captcha' | 'phone_code' | 'password' | 'password2';
 export type ProfileField = 'name' | 'age' | 'address' | 'major' | 'grade';
 export type PasswordChangeField = 'old_password' | 'password' | 'password2';
-export type AdminField = 'user_id';
+/** The admin page's one field: the phone searched for. */
+export type AdminField = 'phone';
 
 export interface SmsCodeNotice extends Notice<SmsCodeField> {
   field: SmsCodeField;
@@ -373,18 +374,18 @@ export function deleteFailure(result: Refusal | Unreachable, language?: Language
   }
 }
 
-/** PUT /admin/users/:id failures. */
+/** GET /admin/users and PUT /admin/users/:id failures. */
 export function adminFailure(result: Refusal | Unreachable, language?: Language): Notice<AdminField> {
   const words = text(language);
   if (result.kind === 'unreachable') return { field: 'form', text: unreachableText(result, language) };
   switch (result.code) {
     case RET.USERERR:
-      return { field: 'user_id', text: words.userUnknown };
+      return { field: 'form', text: words.userUnknown };
     case RET.PARAMERR:
-      return { field: 'user_id', text: words.userIdInvalid };
+      return { field: 'phone', text: words.phoneInvalid };
     case RET.ROLEERR:
       // Doctors only (the target), or admins only (the person: their role was taken away meanwhile).
-      if (result.reason === 'doctorsOnly') return { field: 'user_id', text: words.notADoctor };
+      if (result.reason === 'doctorsOnly') return { field: 'form', text: words.notADoctor };
       return { field: 'form', text: words.adminsOnlyText };
     default:
       return { field: 'form', text: pageFailureText(result, language) };

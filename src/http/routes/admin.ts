@@ -23,7 +23,11 @@ const listedUser = {
   ],
   properties: {
     user_id: { type: 'integer' },
-    name: { type: 'string' },
+    name: {
+      type: 'string',
+      description:
+        'Empty while the person has not chosen a name (a new account is named after its phone, which is not shown here)',
+    },
     phone: { type: 'string', description: 'Masked, as in the audit log: 138****5678' },
     types: { type: 'string', enum: ['patient', 'expert'] },
     role: { type: 'string', enum: ['user', 'admin'] },

@@ -8,7 +8,11 @@ const expert = {
   required: ['user_id', 'name', 'avatar_url', 'major', 'grade'],
   properties: {
     user_id: { type: 'integer' },
-    name: { type: 'string' },
+    name: {
+      type: 'string',
+      description:
+        'Empty while the person has not chosen a name (a new account is named after its phone, which is not shown here)',
+    },
     avatar_url: { type: ['string', 'null'] },
     major: { type: ['string', 'null'] },
     grade: { type: ['string', 'null'] },

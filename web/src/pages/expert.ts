@@ -2,9 +2,11 @@ import { getExpert, RET } from '../api.js';
 import { byId } from '../dom.js';
 import { gradeText } from '../grades.js';
 import { text } from '../i18n.js';
-import { showText } from '../localize.js';
+import { onLanguageChange, showText } from '../localize.js';
 import { startPage } from '../start-page.js';
 import { pageFailureText } from '../messages.js';
+import { doctorName, initialOf } from '../people.js';
+import '../styles/lists.css';
 
 startPage();
 
@@ -21,8 +23,13 @@ async function load(): Promise<void> {
   const result = await getExpert(Number(id));
   if (result.kind === 'ok') {
     const expert = result.value;
-    heading.textContent = expert.name;
-    document.title = `${expert.name} - ${text().brand}`;
+    const name = () => doctorName(expert.name, text());
+    showText(heading, name);
+    const avatar = byId('expert-avatar', HTMLElement);
+    showText(avatar, () => initialOf(expert.name, text()));
+    avatar.hidden = false;
+    document.title = `${name()} - ${text().brand}`;
+    onLanguageChange(() => (document.title = `${name()} - ${text().brand}`));
     showText(byId('expert-major', HTMLElement), () => expert.major ?? text().notFilled);
     showText(byId('expert-grade', HTMLElement), () => gradeText(expert.grade, text()));
     showText(status, null);
