@@ -178,4 +178,29 @@ describe('the account page', () => {
     assert.deepEqual(tab.problems, []);
     await tab.close();
   });
+
+  it('an app’s sign-in is listed as the phone app it is, beside this browser', async () => {
+    const phone = newPhone();
+    const tab = await suite.openTab();
+    const { page } = tab;
+    await registerThroughPage(page, suite.server, phone, PASSWORD);
+    // The same person signs in from the phone app (bearer tokens, X-Client: app).
+    const app = await fetch(`${suite.server.origin}/api/1.0/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-client': 'app' },
+      body: JSON.stringify({ phone, password: PASSWORD }),
+    });
+    assert.equal(((await app.json()) as { re_code: string }).re_code, '0');
+    await page.goto(`${suite.server.origin}/account#security`);
+    await expectText(page.locator('#sessions li').nth(1), /./, 'two sessions');
+    const items = await page.locator('#sessions li .item-title').allTextContents();
+    assert.equal(items.filter((t) => t.includes('手机应用')).length, 1, items.join(' | '));
+    assert.equal(
+      items.filter((t) => t.includes('本设备') && !t.includes('手机应用')).length,
+      1,
+      items.join(' | '),
+    );
+    assert.deepEqual(tab.problems, []);
+    await tab.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { byId } from './dom.js';
 import { showText, type Render } from './localize.js';
+import './styles/confirm-dialog.css';
 
 /** What a confirmation asks: its heading, what happens, and the words on the button that does it. */
 export interface Confirmation {

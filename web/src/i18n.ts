@@ -237,6 +237,7 @@ const zhCN = {
   oldPasswordWrong: '当前密码不正确',
   sessionsTitle: '登录设备',
   thisDevice: '本设备',
+  appSession: '手机应用',
   unknownDevice: '未知设备',
   sessionIp: 'IP 地址',
   labelled: (label: string, value: string) => `${label}：${value}`,
@@ -365,7 +366,6 @@ const zhCN = {
   confirmDisableTitle: '停用这个账号？',
   confirmDisable: (who: string) => `确定要停用 ${who} 的账号吗？其所有登录将退出。`,
   confirmDisableButton: '停用账号',
-  cancel: '取消',
   statusDisabled: '已停用',
   notADoctor: '该用户不是医生账号，无法审核',
 
@@ -564,6 +564,7 @@ const en: Catalogue = {
   oldPasswordWrong: 'The current password is wrong',
   sessionsTitle: 'Where you are logged in',
   thisDevice: 'This device',
+  appSession: 'app',
   unknownDevice: 'Unknown device',
   sessionIp: 'IP address',
   labelled: (label, value) => `${label}: ${value}`,
@@ -693,7 +694,6 @@ const en: Catalogue = {
   confirmDisableTitle: 'Disable this account?',
   confirmDisable: (who) => `Disable ${who}’s account? All its logins will end.`,
   confirmDisableButton: 'Disable account',
-  cancel: 'Cancel',
   statusDisabled: 'Disabled',
   notADoctor: 'That user is not a doctor, so there is nothing to vet',
 

@@ -1,3 +1,5 @@
+import { maskPhone } from '../../src/shared/phone-format.js';
+import type { User } from './api.js';
 import type { Catalogue } from './i18n.js';
 
 /**
@@ -22,4 +24,18 @@ export function initialOf(name: string, words: Catalogue, types: 'expert' | 'pat
   const source = hasChosenName(name) ? name.trim() : words[types];
   const first = [...source][0] ?? '';
   return first.toLocaleUpperCase();
+}
+
+/**
+ * The name a person chose, or null: an account starts with its phone number as its name
+ * (the contract's default for GET /users), which is no name of theirs and is not shown as one.
+ */
+export function ownName(user: Pick<User, 'name' | 'phone'>): string | null {
+  const name = user.name.trim();
+  return name === user.phone || !hasChosenName(name) ? null : name;
+}
+
+/** `13812345678` → `138****5678`: the phone as the pages show it, once, to someone looking over a shoulder too. */
+export function shownPhone(user: Pick<User, 'phone'>): string {
+  return maskPhone(user.phone);
 }

@@ -30,7 +30,7 @@ import {
   type PasswordChangeField,
   type ProfileField,
 } from '../messages.js';
-import { ownName, shownPhone } from '../person.js';
+import { ownName, shownPhone } from '../people.js';
 import { startPersonalData } from '../personal-data.js';
 import { checkNewPassword, checkPassword, checkPasswordAgain } from '../validation.js';
 import {
@@ -290,6 +290,8 @@ function renderSessions(): void {
       item.className = 'item';
       item.dataset.current = String(session.current);
       const device = line('item-title', deviceName(session.user_agent));
+      // An app's sign-in (bearer tokens) beside the browsers': said, so it is not taken for a forgotten browser.
+      if (session.kind === 'app') device.append(` · ${words.appSession}`);
       if (session.current) {
         const badge = document.createElement('span');
         badge.className = 'badge';

@@ -1,4 +1,5 @@
 import { listUsersForAdmin, moderateUser, type AdminAction, type AdminListedUser } from '../api.js';
+import { confirmAction } from '../confirm-dialog.js';
 import { byId } from '../dom.js';
 import { FormMessages } from '../form-messages.js';
 import { GuardedPage } from '../guarded.js';
@@ -36,8 +37,6 @@ const queue = byId('queue', HTMLUListElement);
 const queueStatus = byId('queue-status', HTMLElement);
 const queueError = byId('queue-error', HTMLElement);
 const queueCount = byId('queue-count', HTMLElement);
-const confirmDialog = byId('confirm-disable', HTMLDialogElement);
-const confirmText = byId('confirm-text', HTMLElement);
 const QUEUE_PAGE = 50;
 
 /** What the list shows: the pending doctors, or the account of one phone. */
@@ -160,23 +159,22 @@ function render(): void {
   queue.replaceChildren(...rows.map(rowOf));
 }
 
-/** Asks in the page (a modal <dialog>: Esc or 取消 says no); true when the admin confirmed. */
-function confirmDisable(who: string): Promise<boolean> {
-  showText(confirmText, () => text().confirmDisable(who));
-  confirmDialog.returnValue = '';
-  confirmDialog.showModal();
-  return new Promise((resolve) => {
-    confirmDialog.addEventListener('close', () => resolve(confirmDialog.returnValue === 'disable'), {
-      once: true,
-    });
-  });
-}
-
 async function act(user: AdminListedUser, action: AdminAction, button: HTMLButtonElement): Promise<void> {
   showText(queueError, null);
   showText(queueStatus, null);
   const who = whoIs(user);
-  if (action === 'disable' && !(await confirmDisable(who))) return;
+  if (
+    action === 'disable' &&
+    !(await confirmAction(
+      {
+        title: () => text().confirmDisableTitle,
+        text: () => text().confirmDisable(who),
+        confirm: () => text().confirmDisableButton,
+      },
+      button,
+    ))
+  )
+    return;
   button.disabled = true;
   const reply = await moderateUser(user.user_id, action);
   button.disabled = false;

@@ -4,7 +4,7 @@ import { text } from '../i18n.js';
 import { showText } from '../localize.js';
 import { startPage } from '../start-page.js';
 import { unreachableText } from '../messages.js';
-import { ownName, shownPhone } from '../person.js';
+import { ownName, shownPhone } from '../people.js';
 
 startPage();
 
