@@ -11,6 +11,7 @@ import {
   registerThroughPage,
   type Server,
 } from './support.js';
+import { emptyDoctorsList } from './pages.js';
 
 const PASSWORD = 'correct horse';
 
@@ -116,19 +117,7 @@ describe('the doctors and admin pages', () => {
   it('the doctors page says so when nobody is approved yet, and past the last page offers the way back', async () => {
     const tab = await suite.openTab();
     const { page } = tab;
-    await page.route('**/api/1.0/experts?*', (route) =>
-      route.fulfill({
-        json: {
-          re_code: '0',
-          msg: '查询成功',
-          current_page: 1,
-          pages: 0,
-          total: 0,
-          has_next: false,
-          data: [],
-        },
-      }),
-    );
+    await emptyDoctorsList(page);
     await page.goto(`${suite.server.origin}/experts`);
     await expectText(
       page.locator('#experts-empty'),

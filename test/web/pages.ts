@@ -314,19 +314,7 @@ export const STATES: readonly PageState[] = [
     name: 'experts-empty',
     async reach(page, server) {
       // A server whose list is empty: the first page of none.
-      await page.route('**/api/1.0/experts?*', (route) =>
-        route.fulfill({
-          json: {
-            re_code: '0',
-            msg: '查询成功',
-            current_page: 1,
-            pages: 0,
-            total: 0,
-            has_next: false,
-            data: [],
-          },
-        }),
-      );
+      await emptyDoctorsList(page);
       await page.goto(`${server.origin}/experts`);
       await page.locator('#experts-empty').waitFor();
     },
@@ -413,6 +401,15 @@ export const STATES: readonly PageState[] = [
     },
   },
 ];
+
+/** The doctors list's API answers the first page of none (a server with no approved doctor). */
+export async function emptyDoctorsList(page: Page): Promise<void> {
+  await page.route('**/api/1.0/experts?*', (route) =>
+    route.fulfill({
+      json: { re_code: '0', msg: '查询成功', current_page: 1, pages: 0, total: 0, has_next: false, data: [] },
+    }),
+  );
+}
 
 function langKey(lang: PageLanguage): 'zh' | 'en' {
   return lang === 'en' ? 'en' : 'zh';
