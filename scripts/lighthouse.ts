@@ -4,7 +4,9 @@
 // Builds the pages when stale, starts the server in this process on embedded defaults (a
 // SQLite file in a temporary DATA_DIR, the in-process store), seeds an admin, a patient and
 // a few doctors, and measures the pages that need a login with a live session cookie.
-// Writes test-output/lighthouse.json and prints one line per page and preset.
+// Writes test-output/lighthouse.json and prints one line per page and preset: the four scores
+// and the five timings behind performance. `--only account,legal` measures just those pages,
+// `--preset desktop` just one preset (the JSON then holds only what was measured).
 // Performance is timed on this machine: on a loaded one it is noisy, the other three are not.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,9 +47,27 @@ interface Score {
   scores: Record<(typeof CATEGORIES)[number], number | null>;
   /** The failing audits of the three categories that do not depend on the machine's speed. */
   failing: string[];
+  /** The timings behind the performance score (ms; CLS unitless), to say what a low score comes from. */
+  metrics: Record<(typeof METRICS)[number], number | null>;
   /** Why Lighthouse could not measure the page, when it could not. */
   runtimeError?: string;
 }
+
+/** The five metrics Lighthouse 12 weighs into the performance score. */
+const METRICS = [
+  'first-contentful-paint',
+  'largest-contentful-paint',
+  'total-blocking-time',
+  'cumulative-layout-shift',
+  'speed-index',
+] as const;
+const METRIC_SHORT: Record<(typeof METRICS)[number], string> = {
+  'first-contentful-paint': 'FCP',
+  'largest-contentful-paint': 'LCP',
+  'total-blocking-time': 'TBT',
+  'cumulative-layout-shift': 'CLS',
+  'speed-index': 'SI',
+};
 
 /** Every built page (web/dist/*.html) by its clean address, and again logged in where that changes it. */
 function targets(distDir: string, expertId: number): Target[] {
@@ -102,7 +122,27 @@ async function seed(databaseUrl: string): Promise<{ adminId: number; expertId: n
   }
 }
 
+/** `--only a,b` and `--preset mobile|desktop`; anything else stops with a usage line. */
+function parseArguments(argv: string[]): { only: Set<string> | null; presets: ('mobile' | 'desktop')[] } {
+  let only: Set<string> | null = null;
+  let presets: ('mobile' | 'desktop')[] = ['mobile', 'desktop'];
+  for (let i = 0; i < argv.length; i += 1) {
+    const value = argv[i + 1];
+    if (argv[i] === '--only' && value !== undefined) {
+      only = new Set(value.split(',').map((name) => name.trim()));
+      i += 1;
+    } else if (argv[i] === '--preset' && (value === 'mobile' || value === 'desktop')) {
+      presets = [value];
+      i += 1;
+    } else {
+      throw new Error('usage: npm run lighthouse -- [--only page,page] [--preset mobile|desktop]');
+    }
+  }
+  return { only, presets };
+}
+
 async function main(): Promise<void> {
+  const { only, presets } = parseArguments(process.argv.slice(2));
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web-if-stale.mjs')], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -126,8 +166,9 @@ async function main(): Promise<void> {
   });
   const results: Score[] = [];
   try {
-    for (const preset of ['mobile', 'desktop'] as const) {
+    for (const preset of presets) {
       for (const target of targets(path.join(ROOT, 'web', 'dist'), expertId)) {
+        if (only !== null && !only.has(target.name.replace(/ \(logged in\)$/, ''))) continue;
         const url = `${origin}${target.path}`;
         const flags: Flags = {
           port: chrome.port,
@@ -153,12 +194,16 @@ async function main(): Promise<void> {
         const perfHints = ['uses-text-compression', 'image-size-responsive', 'uses-responsive-images']
           .filter((id) => (audits[id]?.score ?? 1) < 1)
           .map((id) => `performance:${id}`);
+        const metrics = Object.fromEntries(
+          METRICS.map((id) => [id, audits[id]?.numericValue ?? null]),
+        ) as Score['metrics'];
         const score: Score = {
           page: target.name,
           preset,
           url,
           scores,
-          failing: [...failing, ...perfHints],
+          metrics,
+          failing: [...failing, ...perfHints, ...layoutShifts(audits['layout-shifts'])],
           ...(runtimeError && { runtimeError: runtimeError.code }),
         };
         results.push(score);
@@ -178,10 +223,27 @@ async function main(): Promise<void> {
   console.log(`\nwritten to ${path.relative(ROOT, OUT_FILE)}`);
 }
 
-function line({ page, preset, scores, failing, runtimeError }: Score): string {
+/** The elements that moved the most (Lighthouse's `layout-shifts` audit), as `shift:<selector>=<score>`. */
+function layoutShifts(audit: { details?: unknown } | undefined): string[] {
+  const details = audit?.details as
+    { items?: { node?: { selector?: string }; score?: number }[] } | undefined;
+  return (details?.items ?? [])
+    .filter((item) => (item.score ?? 0) >= 0.01)
+    .slice(0, 3)
+    .map((item) => `shift:${item.node?.selector ?? '?'}=${(item.score ?? 0).toFixed(3)}`);
+}
+
+function line({ page, preset, scores, metrics, failing, runtimeError }: Score): string {
   const figures = CATEGORIES.map((id) => `${id} ${scores[id] ?? '-'}`).join(', ');
+  const timings = METRICS.map((id) => {
+    const value = metrics[id];
+    if (value === null) return `${METRIC_SHORT[id]} -`;
+    return id === 'cumulative-layout-shift'
+      ? `${METRIC_SHORT[id]} ${value.toFixed(3)}`
+      : `${METRIC_SHORT[id]} ${Math.round(value)} ms`;
+  }).join(', ');
   const notes = [...(runtimeError ? [`error ${runtimeError}`] : []), ...failing];
-  return `- ${page}, ${preset}: ${figures}${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`;
+  return `- ${page}, ${preset}: ${figures}; ${timings}${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`;
 }
 
 await main();

@@ -49,9 +49,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   return { app, origin, clock, apiBase: `${origin}/api/1.0`, close: () => app.close() };
 }
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless. Playwright hides scroll bars by default; `scrollBars: true`
+ * keeps them, as a person's browser and Lighthouse's have them (they take width when a page
+ * grows tall enough to scroll).
+ */
+export function launchBrowser({ scrollBars = false }: { scrollBars?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ...(scrollBars && { ignoreDefaultArgs: ['--hide-scrollbars'] }),
     args: [
       '--headless',
       '--no-sandbox',

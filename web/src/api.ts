@@ -333,7 +333,45 @@ type ReadValue<T> = (body: Record<string, unknown>) => T | undefined;
 
 const noValue: ReadValue<undefined> = () => undefined;
 
+/** Calls this page has made that have not answered yet, and who waits for there to be none. */
+let callsInFlight = 0;
+const quietWaiters: (() => void)[] = [];
+
+/**
+ * Resolves once the page has no call in flight and has had a turn to show the answers (a
+ * call started while showing one is waited for too). The footer waits for it, so that it
+ * is not pushed down by content that arrives after the first paint.
+ */
+export function whenCallsSettle(): Promise<void> {
+  return new Promise((resolve) => {
+    quietWaiters.push(resolve);
+    setTimeout(releaseQuietWaiters, 0);
+  });
+}
+
+function releaseQuietWaiters(): void {
+  if (callsInFlight > 0) return;
+  for (const resolve of quietWaiters.splice(0)) resolve();
+}
+
 async function call<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body: object | undefined,
+  options: ApiOptions = {},
+  readValue: ReadValue<T>,
+): Promise<ApiResult<T>> {
+  callsInFlight += 1;
+  try {
+    return await callOnce(method, path, body, options, readValue);
+  } finally {
+    callsInFlight -= 1;
+    // A macrotask later: the caller has shown the answer, or started its next call.
+    if (callsInFlight === 0) setTimeout(releaseQuietWaiters, 0);
+  }
+}
+
+async function callOnce<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: object | undefined,
