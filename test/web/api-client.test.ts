@@ -246,7 +246,7 @@ describe('web/src/messages.ts: every failure has words a person understands', ()
     assert.equal(loginFailure(refusal(RET.LOGINERR), 'en').text, 'Wrong mobile number or password');
     assert.equal(
       loginFailure(refusal(RET.REQERR, '', 600), 'en').text,
-      'Too many failed logins. Try again in 10 minutes, or log in with an SMS code.',
+      'Too many failed logins. Try again in 10 minutes, or use the “With SMS code” tab above.',
     );
     assert.equal(
       smsCodeFailure(refusal(RET.REQERR, 'Please wait 42 s', 42), 'en').text,
@@ -333,7 +333,7 @@ describe('web/src/messages.ts: every failure has words a person understands', ()
   it('login: a locked phone and a locked network each say how long to wait', () => {
     assert.equal(
       loginFailure(refusal(RET.REQERR, '', 600)).text,
-      '登录失败次数太多，请 10 分钟后再试，或改用短信验证码登录',
+      '登录失败次数太多，请 10 分钟后再试，或改用上方的“短信登录”',
     );
     assert.equal(
       loginFailure(refusal(RET.IPERR, '', 3600)).text,

@@ -130,7 +130,7 @@ describe('the home and login pages', () => {
     await submit.click();
     await expectText(
       page.getByRole('alert'),
-      '登录失败次数太多，请 10 分钟后再试，或改用短信验证码登录',
+      '登录失败次数太多，请 10 分钟后再试，或改用上方的“短信登录”',
       'lockout message',
     );
     assert.deepEqual(tab.problems, []);

@@ -405,7 +405,7 @@ const zhCN = {
   smsNetworkTooOften: (tryAgain: string) => `当前网络获取验证码的次数太多，${tryAgain}`,
   smsCodeTooManyWrong: (tryAgain: string) => `短信验证码错误次数太多，${tryAgain}`,
   networkTooManyRequests: (tryAgain: string) => `当前网络的请求太多，${tryAgain}`,
-  loginTooManyFailures: (tryAgain: string) => `登录失败次数太多，${tryAgain}，或改用短信验证码登录`,
+  loginTooManyFailures: (tryAgain: string) => `登录失败次数太多，${tryAgain}，或改用上方的“短信登录”`,
   loginNetworkTooManyFailures: (tryAgain: string) => `当前网络登录失败的次数太多，${tryAgain}`,
   /** "请 45 秒后再试"; "请稍后再试" when the server gave no time. */
   tryAgainIn: (wait: string | null) => (wait === null ? '请稍后再试' : `请 ${wait}后再试`),
@@ -731,7 +731,8 @@ const en: Catalogue = {
   smsNetworkTooOften: (tryAgain) => `Too many code requests from this network. ${tryAgain}`,
   smsCodeTooManyWrong: (tryAgain) => `Too many wrong SMS codes. ${tryAgain}`,
   networkTooManyRequests: (tryAgain) => `Too many requests from this network. ${tryAgain}`,
-  loginTooManyFailures: (tryAgain) => `Too many failed logins. ${tryAgain}, or log in with an SMS code.`,
+  loginTooManyFailures: (tryAgain) =>
+    `Too many failed logins. ${tryAgain}, or use the “With SMS code” tab above.`,
   loginNetworkTooManyFailures: (tryAgain) => `Too many failed logins from this network. ${tryAgain}`,
   tryAgainIn: (wait) => (wait === null ? 'Try again later' : `Try again in ${wait}`),
   duration: (amount, unit) => `${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`,
