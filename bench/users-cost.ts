@@ -1,10 +1,11 @@
 // `node --import tsx bench/users-cost.ts [--rounds 7] [--redis redis://127.0.0.1:6379/14]`:
 // what GET /users costs beyond the service's trivial route, and what the session cache
-// (SESSION_CACHE_SECONDS, which needs Redis) takes off it. Three servers in this process,
-// alike but for the cache, each asked through app.inject (no sockets: the figure is the
-// service's own work); `--rounds` rounds of 4 000 requests each, the variants in turn, the best
-// (least CPU) round of each counts, since other people's load only ever adds time.
-// Needs a Redis at `--redis` (a database of its own: the bench empties nothing else).
+// (SESSION_CACHE_SECONDS) takes off it, kept coherent through Redis or, with the in-process
+// store, through SQLite's change counter. Three servers in this process over SQLite files,
+// alike but for the cache (the floor, /healthz, is asked of the uncached one), each asked
+// through app.inject (no sockets: the figure is the service's own work); `--rounds` rounds of
+// 4 000 requests each, the variants in turn; the best (least CPU) round of each counts, since
+// other people's load only ever adds time. Needs a Redis at `--redis` (a database of its own).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,13 +29,17 @@ interface Variant {
   session: string;
 }
 
-async function server(cacheSeconds: string, phone: string): Promise<{ app: App; session: string }> {
+async function server(
+  cacheSeconds: string,
+  redisUrl: string,
+  phone: string,
+): Promise<{ app: App; session: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-users-cost-'));
   const app = await buildApp(
     testConfig({
       DATA_DIR: dataDir,
       DATABASE_URL: `sqlite:${path.join(dataDir, 'medicine.db')}`,
-      REDIS_URL: values.redis,
+      REDIS_URL: redisUrl,
       SESSION_CACHE_SECONDS: cacheSeconds,
     }),
   );
@@ -58,12 +63,14 @@ async function round(variant: Variant): Promise<number> {
   return (used.user + used.system) / PER_ROUND;
 }
 
-const off = await server('0', '13900000101');
-const on = await server('5', '13900000102');
+const off = await server('0', '', '13900000101');
+const overRedis = await server('5', values.redis, '13900000102');
+const overSqlite = await server('5', '', '13900000103');
 const variants: Variant[] = [
   { name: 'GET /healthz (service floor)', ...off, url: '/healthz' },
   { name: 'GET /users, no session cache', ...off, url: '/api/1.0/users' },
-  { name: 'GET /users, session cache', ...on, url: '/api/1.0/users' },
+  { name: 'GET /users, cache over Redis', ...overRedis, url: '/api/1.0/users' },
+  { name: 'GET /users, cache over SQLite', ...overSqlite, url: '/api/1.0/users' },
 ];
 const best = new Map<string, number>();
 for (const variant of variants) await round(variant); // warm-up
@@ -80,5 +87,4 @@ for (const variant of variants) {
     `${variant.name.padEnd(32)} ${cost.toFixed(1).padStart(7)} µs CPU per request  (+${(cost - floor).toFixed(1)} over the floor)`,
   );
 }
-await off.app.close();
-await on.app.close();
+for (const each of [off, overRedis, overSqlite]) await each.app.close();

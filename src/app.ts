@@ -141,25 +141,39 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     if (overrides.keyValueStore === undefined) await store.close();
     throw error;
   }
-  // Issue 18: with a shared store that can tell every process (Redis pub/sub), who a session
-  // belongs to is cached for a few seconds; every write that could end a session empties
-  // every process's cache first (src/services/session-cache.ts). The in-process store has no way
-  // to reach another process (the CLI): there the cache is off.
+  // Issue 18: who a session belongs to (and GET /users's consents and links) is cached for
+  // a few seconds where every process can be told of every write that could change it:
+  // through Redis pub/sub, or, with the in-process store over a SQLite file, through SQLite's
+  // own change counter (a CLI command is another connection to the same file). Every write
+  // that could end a session empties every process's cache first
+  // (src/services/session-cache.ts). With the in-process store over PostgreSQL or MySQL
+  // there is no such way: there the cache is off.
   const bus =
-    config.sessionCacheSeconds > 0 && store.openBus !== undefined
-      ? await store.openBus('sessions:invalidate').catch(async (error: unknown) => {
-          if (overrides.keyValueStore === undefined) await store.close();
-          if (overrides.database === undefined) await database.close();
-          throw error;
-        })
-      : undefined;
+    config.sessionCacheSeconds === 0
+      ? undefined
+      : store.openBus !== undefined
+        ? await store.openBus('sessions:invalidate').catch(async (error: unknown) => {
+            if (overrides.keyValueStore === undefined) await store.close();
+            if (overrides.database === undefined) await database.close();
+            throw error;
+          })
+        : overrides.database === undefined
+          ? database.changeBus?.()
+          : undefined; // a database a test hands in is used as it is
   const rawDatabase = database;
+  const metrics = new PrometheusMetrics();
   if (bus !== undefined) {
-    database = withSessionCache(database, bus, clock, {
-      maxAgeMs: config.sessionCacheSeconds * 1000,
-      maxEntries: SESSION_CACHE_ENTRIES,
-      sessionTtlMs: config.sessionTtlSeconds * 1000,
-    });
+    database = withSessionCache(
+      database,
+      bus,
+      clock,
+      {
+        maxAgeMs: config.sessionCacheSeconds * 1000,
+        maxEntries: SESSION_CACHE_ENTRIES,
+        sessionTtlMs: config.sessionTtlSeconds * 1000,
+      },
+      (outcome) => metrics.sessionCacheLookup(outcome),
+    );
   }
   app.addHook('onClose', async () => {
     await bus?.close();
@@ -178,7 +192,6 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     if (overrides.captchaRenderer === undefined) await captchaRenderer.close?.();
   });
 
-  const metrics = new PrometheusMetrics();
   // For work outside any request; routes hand services the request's own logger (clientOf).
   const log = app.log;
   const audit = new AuditService(database, clock, log);

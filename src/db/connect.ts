@@ -14,6 +14,16 @@ import {
 import type { Pool as PgPool } from 'pg';
 import type { Database } from './schema.js';
 
+const dataVersionReaders = new WeakMap<Kysely<Database>, () => number>();
+
+/**
+ * For a SQLite database, a reader of `PRAGMA data_version` on its connection (a number that
+ * changes whenever another connection commits; see sqlite-change-bus.ts); undefined for the others.
+ */
+export function sqliteDataVersion(db: Kysely<Database>): (() => number) | undefined {
+  return dataVersionReaders.get(db);
+}
+
 /** Opens the database that `url` names: `sqlite:<file>`, `sqlite::memory:`, `postgres://…` or `mysql://…`. */
 export async function connectDatabase(url: string): Promise<Kysely<Database>> {
   if (url.startsWith('sqlite:')) {
@@ -26,7 +36,12 @@ export async function connectDatabase(url: string): Promise<Kysely<Database>> {
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    });
+    const dataVersion = database.prepare('PRAGMA data_version').pluck();
+    dataVersionReaders.set(db, () => dataVersion.get() as number);
+    return db;
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { default: pg } = await import('pg');

@@ -2,6 +2,9 @@ import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { PROFILE_FIELD_NAMES, type ProfileFieldName } from '../shared/profile-fields.js';
 import { StorageError } from '../storage-errors.js';
 import { compileOnce, slot } from './compiled-query.js';
+import { sqliteDataVersion } from './connect.js';
+import { sqliteChangeBus } from './sqlite-change-bus.js';
+import type { InvalidationBus } from '../invalidation-bus.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { AuditLogTable, Database, SessionsTable, UsersTable } from './schema.js';
 import type { AccountType, ExpertStatus, LinkIdentity, LinkProvider, Role, User } from '../services/users.js';
@@ -722,6 +725,11 @@ export class SqlStore implements AccountDatabase {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     });
+  }
+
+  changeBus(): InvalidationBus | undefined {
+    const readDataVersion = sqliteDataVersion(this.db);
+    return readDataVersion === undefined ? undefined : sqliteChangeBus(readDataVersion);
   }
 
   ping(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { AccountType, ExpertStatus, LinkIdentity, LinkProvider, Role, User } from '../services/users.js';
 import type { ProfileChanges } from '../shared/profile-fields.js';
+import type { InvalidationBus } from '../invalidation-bus.js';
 
 export interface Page<T> {
   total: number;
@@ -220,6 +221,11 @@ export interface LinkStore {
 
 export interface AccountDatabase
   extends UserStore, SessionStore, AuditStore, DeviceMarkStore, ConsentStore, LinkStore {
+  /**
+   * Where the database itself can tell of other processes' writes (SQLite's data_version),
+   * a bus that does: the session cache's, when no Redis is there to carry its messages.
+   */
+  changeBus?(): InvalidationBus | undefined;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -38,6 +38,12 @@ export class PrometheusMetrics implements AuthEvents {
     labelNames: ['scope'] as const,
     registers: [this.registry],
   });
+  private readonly sessionCache = new Counter({
+    name: 'medicine_session_cache_lookups_total',
+    help: 'Session lookups answered from the per-process session cache (hit) or the database (miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly captchas = new Counter({
     name: 'medicine_captchas_drawn_total',
     help: 'Captcha images drawn',
@@ -59,6 +65,14 @@ export class PrometheusMetrics implements AuthEvents {
   }
 
   /** Reports the captcha pool (issue 18) at each scrape: pairs ready, handed out by source, times it ran empty. */
+  // Bound once: a lookup is counted on every logged-in request.
+  private readonly sessionCacheHits = this.sessionCache.labels({ outcome: 'hit' });
+  private readonly sessionCacheMisses = this.sessionCache.labels({ outcome: 'miss' });
+
+  sessionCacheLookup(outcome: 'hit' | 'miss'): void {
+    (outcome === 'hit' ? this.sessionCacheHits : this.sessionCacheMisses).inc();
+  }
+
   watchCaptchaPool(stats: () => PoolStats): void {
     new Gauge({
       name: 'medicine_captcha_pool_ready',

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { AccountDatabase } from '../db/user-store.js';
-import type { InvalidationBus } from '../store/key-value-store.js';
+import type { InvalidationBus } from '../invalidation-bus.js';
 import type { User } from './users.js';
 
 export interface SessionCacheSettings {
@@ -36,16 +36,15 @@ const KEEPS_SESSIONS = new Set<string>([
   'findLiveDeviceMark',
   'renewDeviceMark',
   'deleteExpiredDeviceMarks',
-  // Consents and audit retention (issue 15): no session shows them.
+  // Consents (issue 15) and linked platforms (issue 17) are read on every GET /users and
+  // cached below with the session; adding one (addConsent, addLink) empties the caches like
+  // any other write. A new account has no entry to be stale.
   'listConsents',
-  'addConsent',
   'deleteAuditBefore',
-  // Linked platforms (issue 17): a new account or link ends no session, and GET /users
-  // reads the links on every call — invalidating there would empty every cache each time.
   'findUserByLink',
   'listLinks',
   'createLinkedUser',
-  'addLink',
+  'changeBus',
   'ping',
   'close',
 ]);
@@ -56,48 +55,97 @@ interface Entry {
   cachedAt: number;
 }
 
+/** The per-person reads every GET /users makes besides the session: kept with the same rules. */
+const PER_PERSON = ['listConsents', 'listLinks'] as const;
+type PerPerson = (typeof PER_PERSON)[number];
+
+interface Remembered {
+  value: readonly unknown[];
+  cachedAt: number;
+}
+
+/** What the cache did, for /metrics: a lookup answered from it (`hit`) or from the database (`miss`). */
+export type CacheLookup = (outcome: 'hit' | 'miss') => void;
+
 /**
- * The database, with the lookup every logged-in request makes (`findLiveSessionUser`)
- * answered from a small per-process cache. Coherent across processes through `bus`:
- * every write not in KEEPS_SESSIONS empties this process's cache when it starts and
- * again when it ends, then publishes, and every process empties its own on the message —
- * so a logout, a disabled account or "end other sessions" answered on one instance is
- * refused on every other once the message arrives (a Redis round trip), not after a TTL.
- * A lookup that was in flight while the cache was emptied does not fill it (a generation
- * count), so a session read just before it ended is not kept. While the bus may be
- * missing messages (its subscription is down), the cache is bypassed. Entries live at most
- * `maxAgeMs` and never past the session's own expiry.
+ * The database, with the reads every logged-in request makes (`findLiveSessionUser`, and
+ * GET /users's `listConsents` and `listLinks`) answered from a small per-process cache.
+ * Coherent across processes through `bus` (Redis pub/sub, or SQLite's own change counter
+ * when one SQLite file is the only thing processes share): every write not in
+ * KEEPS_SESSIONS empties this process's cache when it starts and again when it ends, then
+ * publishes, and every process empties its own on the message — so a logout, a disabled
+ * account or "end other sessions" answered on one instance is refused on every other once
+ * the message arrives (a Redis round trip), not after a TTL. A lookup that was in flight
+ * while the cache was emptied does not fill it (a generation count), so a session read
+ * just before it ended is not kept. While the bus may be missing messages (its
+ * subscription is down), the cache is bypassed. Entries live at most `maxAgeMs` and never
+ * past the session's own expiry.
  */
 export function withSessionCache(
   database: AccountDatabase,
   bus: InvalidationBus,
   clock: Clock,
   settings: SessionCacheSettings,
+  onLookup: CacheLookup = () => {},
 ): AccountDatabase {
   const entries = new Map<string, Entry>();
+  const remembered = new Map<string, Remembered>();
   let generation = 0;
   const empty = () => {
     generation += 1;
     entries.clear();
+    remembered.clear();
   };
   bus.onInvalidate(empty);
+  /**
+   * Whether what is cached may be used: the bus is listening, and asking it did not empty the
+   * cache (a bus that polls, like SQLite's, tells of other processes' writes when asked).
+   */
+  const trusted = (): boolean => {
+    const before = generation;
+    return bus.listening && generation === before;
+  };
 
   const findLiveSessionUser: AccountDatabase['findLiveSessionUser'] = async (idHash, now) => {
     const entry = entries.get(idHash);
-    if (entry !== undefined && bus.listening) {
+    if (entry !== undefined && trusted()) {
       if (now - entry.cachedAt < settings.maxAgeMs && now < entry.lastUsedAt + settings.sessionTtlMs) {
+        onLookup('hit');
         return { lastUsedAt: entry.lastUsedAt, user: entry.user };
       }
       entries.delete(idHash);
     }
+    onLookup('miss');
     const seen = generation;
     const found = await database.findLiveSessionUser(idHash, now);
-    if (found !== null && seen === generation && bus.listening) {
+    if (found !== null && seen === generation && trusted()) {
       if (entries.size >= settings.maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(idHash, { lastUsedAt: found.lastUsedAt, user: found.user, cachedAt: clock.now() });
     }
     return found;
   };
+
+  /** listConsents and listLinks of one person, remembered like a session (a copy of the list each time). */
+  const rememberedRead = (method: PerPerson) => async (userId: number) => {
+    const key = `${method}:${userId}`;
+    const entry = remembered.get(key);
+    if (entry !== undefined && trusted()) {
+      if (clock.now() - entry.cachedAt < settings.maxAgeMs) return [...entry.value];
+      remembered.delete(key);
+    }
+    const seen = generation;
+    const value: readonly unknown[] = await (database[method] as (id: number) => Promise<unknown[]>)(userId);
+    if (seen === generation && trusted()) {
+      if (remembered.size >= settings.maxEntries * PER_PERSON.length) {
+        remembered.delete(remembered.keys().next().value!);
+      }
+      remembered.set(key, { value: [...value], cachedAt: clock.now() });
+    }
+    return [...value];
+  };
+  const perPerson = new Map<string | symbol, unknown>(
+    PER_PERSON.map((method) => [method, rememberedRead(method)]),
+  );
 
   const touchSession: AccountDatabase['touchSession'] = async (idHash, lastUsedAt, expiresAt) => {
     await database.touchSession(idHash, lastUsedAt, expiresAt);
@@ -109,6 +157,7 @@ export function withSessionCache(
     get(target, name, receiver) {
       if (name === 'findLiveSessionUser') return findLiveSessionUser;
       if (name === 'touchSession') return touchSession;
+      if (perPerson.has(name)) return perPerson.get(name);
       const value: unknown = Reflect.get(target, name, receiver);
       if (typeof value !== 'function' || typeof name !== 'string' || KEEPS_SESSIONS.has(name)) {
         return typeof value === 'function' ? value.bind(target) : value;

@@ -1,3 +1,4 @@
+import type { InvalidationBus } from '../invalidation-bus.js';
 import { StorageError } from '../storage-errors.js';
 
 /**
@@ -44,18 +45,4 @@ export interface KeyValueStore {
  */
 export class StoreFullError extends StorageError {
   override name = 'StoreFullError';
-}
-
-/**
- * Tells every process sharing a store that something cached must be dropped now (say, a
- * session ended). A process hears its own messages too.
- */
-export interface InvalidationBus {
-  /** Sends the message to every process; resolves once the store has taken it. */
-  publish(): Promise<void>;
-  /** `listener` runs on every message, and whenever messages may have been missed (reconnect). */
-  onInvalidate(listener: () => void): void;
-  /** False while messages may be missed (the subscription is down): caches must not be trusted. */
-  readonly listening: boolean;
-  close(): Promise<void>;
 }

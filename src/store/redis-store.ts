@@ -1,6 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { failureReason, maskUrl, StorageError } from '../storage-errors.js';
-import type { InvalidationBus, KeyValueStore } from './key-value-store.js';
+import type { InvalidationBus } from '../invalidation-bus.js';
+import type { KeyValueStore } from './key-value-store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port/db` or `rediss://…`. */

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildApp, type App } from '../../src/app.js';
+import { ROOT } from '../helpers/server-process.js';
+import { API, newPhone, registerAccount, testConfig } from '../helpers/app.js';
+
+const METRICS_TOKEN = 'session-cache-metrics-token';
+
+/** `npx medicine …` as an operator runs it, in its own process, over the same SQLite file. */
+function medicine(args: string[], dataDir: string) {
+  const run = spawnSync(process.execPath, ['bin/medicine.js', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+/**
+ * Issue 18: the session cache on the embedded defaults (a SQLite file, the in-process store),
+ * where no Redis carries invalidations: another process's write to the file (the CLI) is
+ * learnt from SQLite's change counter on the next request, not after the cache's minute.
+ */
+describe('the session cache over a SQLite file, without Redis', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-session-cache-'));
+  let app: App;
+  before(async () => {
+    app = await buildApp(
+      testConfig({
+        DATA_DIR: dataDir,
+        DATABASE_URL: `sqlite:${path.join(dataDir, 'medicine.db')}`,
+        REDIS_URL: '',
+        // A minute: a refusal that comes at all came from the invalidation, not from age.
+        SESSION_CACHE_SECONDS: '60',
+        METRICS_TOKEN,
+      }),
+    );
+  });
+  after(async () => {
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const whoAmI = async (session: string) => {
+    const response = await app.inject({ method: 'GET', url: `${API}/users`, cookies: { session } });
+    return response.json() as {
+      re_code: string;
+      user?: { name: string };
+      account?: { consent_required: boolean };
+    };
+  };
+  const lookups = async () => {
+    const text = (
+      await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).body;
+    const count = (outcome: string) =>
+      Number(
+        new RegExp(`medicine_session_cache_lookups_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ??
+          0,
+      );
+    return { hit: count('hit'), miss: count('miss') };
+  };
+
+  it('answers repeated GET /users from the cache (counted in /metrics)', async () => {
+    const session = await registerAccount(app, newPhone());
+    const before = await lookups();
+    for (let i = 0; i < 5; i += 1) assert.equal((await whoAmI(session)).re_code, '0');
+    const after = await lookups();
+    assert.ok(after.hit - before.hit >= 4, `hits ${before.hit} → ${after.hit}`);
+  });
+
+  it('a session cached by the server is refused at once after `medicine user disable` in another process', async () => {
+    const phone = newPhone();
+    const session = await registerAccount(app, phone);
+    assert.equal((await whoAmI(session)).re_code, '0');
+    assert.equal((await whoAmI(session)).re_code, '0', 'cached now');
+    medicine(['user', 'disable', phone], dataDir);
+    assert.equal((await whoAmI(session)).re_code, '4101', 'refused on the very next request');
+    medicine(['user', 'enable', phone], dataDir);
+    assert.equal((await whoAmI(session)).re_code, '4101', 'disabling ended the session for good');
+  });
+
+  it('the server’s own writes show at once: a new name, a consent, a logout', async () => {
+    const session = await registerAccount(app, newPhone());
+    assert.equal((await whoAmI(session)).re_code, '0');
+    const renamed = await app.inject({
+      method: 'PUT',
+      url: `${API}/users`,
+      cookies: { session },
+      payload: { name: '缓存测试' },
+    });
+    assert.equal(renamed.json<{ re_code: string }>().re_code, '0');
+    assert.equal((await whoAmI(session)).user?.name, '缓存测试');
+    // Registered without agreeing (no CONSENT_REQUIRED): GET /users asks for the consent until it is given.
+    assert.equal((await whoAmI(session)).account?.consent_required, true);
+    const legal = (await app.inject({ url: `${API}/legal` })).json<{ agree: string }>();
+    const agreed = await app.inject({
+      method: 'POST',
+      url: `${API}/consents`,
+      cookies: { session },
+      payload: { agree: legal.agree },
+    });
+    assert.equal(agreed.json<{ re_code: string }>().re_code, '0');
+    assert.equal((await whoAmI(session)).account?.consent_required, false);
+    const out = await app.inject({ method: 'DELETE', url: `${API}/sessions`, cookies: { session } });
+    assert.equal(out.json<{ re_code: string }>().re_code, '0');
+    assert.equal((await whoAmI(session)).re_code, '4101');
+  });
+});
