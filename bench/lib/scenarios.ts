@@ -193,8 +193,29 @@ export async function quiesce(serverPid: number, drainOrigin?: string): Promise<
   if (drainOrigin !== undefined) {
     const phones = Array.from({ length: 8 }, (_, i) => seededPhone(i));
     await logIn(drainOrigin, phones, SEED_PASSWORD, 8, 180_000);
+    await poolSettled(drainOrigin);
   }
   await waitIdle(serverPid);
+}
+
+/**
+ * Waits until the captcha pool has stopped filling: a second after start-up (and after any
+ * scenario that emptied it) the drawing threads fill it, on both cores, and a measurement
+ * that began then would measure the filling too. Settled: the count of ready captchas has
+ * not moved for 1.5 s (longer than the second the pool waits after start-up).
+ */
+async function poolSettled(origin: string, maxSeconds = 60): Promise<void> {
+  const deadline = Date.now() + maxSeconds * 1000;
+  let last = (await poolCounters(origin)).ready;
+  let stableSince = Date.now();
+  while (Date.now() < deadline && Date.now() - stableSince < 1500) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const ready = (await poolCounters(origin)).ready;
+    if (ready !== last) {
+      last = ready;
+      stableSince = Date.now();
+    }
+  }
 }
 
 export function writeLines(file: string, lines: string[]): string {
