@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,14 @@ function medicine(args: string[], dataDir: string) {
   });
   assert.equal(run.status, 0, run.stderr);
   return run.stdout;
+}
+
+/** The same, without blocking this process: the server goes on answering meanwhile. */
+async function medicineAsync(args: string[], dataDir: string): Promise<void> {
+  await promisify(execFile)(process.execPath, ['bin/medicine.js', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+  });
 }
 
 /**
@@ -83,6 +92,34 @@ describe('the session cache over a SQLite file, without Redis', () => {
     assert.equal((await whoAmI(session)).re_code, '4101', 'refused on the very next request');
     medicine(['user', 'enable', phone], dataDir);
     assert.equal((await whoAmI(session)).re_code, '4101', 'disabling ended the session for good');
+  });
+
+  it('under load (16 loops asking who they are), nothing begun after `medicine user disable` returned is let in', async () => {
+    const phone = newPhone();
+    const session = await registerAccount(app, phone);
+    assert.equal((await whoAmI(session)).re_code, '0');
+    let disabledAt = Number.POSITIVE_INFINITY;
+    let stop = false;
+    let answered = 0;
+    const lateAnswers: string[] = [];
+    const loop = async () => {
+      while (!stop) {
+        const started = performance.now();
+        const code = (await whoAmI(session)).re_code;
+        answered += 1;
+        if (started > disabledAt && code !== '4101') lateAnswers.push(code);
+        // A turn of the event loop for the CLI's exit to be noticed.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const loops = Array.from({ length: 16 }, loop);
+    await medicineAsync(['user', 'disable', phone], dataDir);
+    disabledAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stop = true;
+    await Promise.all(loops);
+    assert.ok(answered > 100, `the loops ran (${answered} answers)`);
+    assert.deepEqual(lateAnswers, [], 'a request begun after the CLI had disabled the account was let in');
   });
 
   it('the server’s own writes show at once: a new name, a consent, a logout', async () => {
