@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ROOT } from './helpers/server-process.js';
-
-function medicine(args: string[], env: Record<string, string>) {
-  const run = spawnSync(process.execPath, ['bin/medicine.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+import { medicine } from './helpers/cli.js';
 
 type Listed = { keys: { kid: string; signing: boolean }[] };
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,16 +6,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open-database.js';
-import { ROOT } from './helpers/server-process.js';
-
-function medicine(args: string[], env: Record<string, string>) {
-  const run = spawnSync(process.execPath, ['bin/medicine.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+import { medicine } from './helpers/cli.js';
 
 describe('npx medicine', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-cli-'));

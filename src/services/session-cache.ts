@@ -106,41 +106,68 @@ export function withSessionCache(
     return bus.listening && generation === before;
   };
 
+  /** The entry under `key` when the cache may be used and `fresh` says it still holds; a stale one goes. */
+  const cached = <E>(map: Map<string, E>, key: string, fresh: (entry: E) => boolean): E | undefined => {
+    const entry = map.get(key);
+    if (entry === undefined || !trusted()) return undefined;
+    if (fresh(entry)) return entry;
+    map.delete(key);
+    return undefined;
+  };
+  /**
+   * `read`'s answer, kept as `entryOf` makes it (null: not kept) unless the cache was emptied
+   * while it was read; the oldest entry goes when `map` holds `bound`.
+   */
+  const readAndKeep = async <V, E>(
+    map: Map<string, E>,
+    key: string,
+    bound: number,
+    read: () => Promise<V>,
+    entryOf: (value: V) => E | null,
+  ): Promise<V> => {
+    const seen = generation;
+    const value = await read();
+    const entry = entryOf(value);
+    if (entry !== null && seen === generation && trusted()) {
+      if (map.size >= bound) map.delete(map.keys().next().value!);
+      map.set(key, entry);
+    }
+    return value;
+  };
+
   const findLiveSessionUser: AccountDatabase['findLiveSessionUser'] = async (idHash, now) => {
-    const entry = entries.get(idHash);
-    if (entry !== undefined && trusted()) {
-      if (now - entry.cachedAt < settings.maxAgeMs && now < entry.lastUsedAt + settings.sessionTtlMs) {
-        onLookup('hit');
-        return { lastUsedAt: entry.lastUsedAt, user: entry.user };
-      }
-      entries.delete(idHash);
+    const entry = cached(
+      entries,
+      idHash,
+      (e) => now - e.cachedAt < settings.maxAgeMs && now < e.lastUsedAt + settings.sessionTtlMs,
+    );
+    if (entry !== undefined) {
+      onLookup('hit');
+      return { lastUsedAt: entry.lastUsedAt, user: entry.user };
     }
     onLookup('miss');
-    const seen = generation;
-    const found = await database.findLiveSessionUser(idHash, now);
-    if (found !== null && seen === generation && trusted()) {
-      if (entries.size >= settings.maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(idHash, { lastUsedAt: found.lastUsedAt, user: found.user, cachedAt: clock.now() });
-    }
-    return found;
+    return readAndKeep(
+      entries,
+      idHash,
+      settings.maxEntries,
+      () => database.findLiveSessionUser(idHash, now),
+      (found) => found && { lastUsedAt: found.lastUsedAt, user: found.user, cachedAt: clock.now() },
+    );
   };
 
   /** listConsents and listLinks of one person, remembered like a session (a copy of the list each time). */
   const rememberedRead = (method: PerPerson) => async (userId: number) => {
     const key = `${method}:${userId}`;
-    const entry = remembered.get(key);
-    if (entry !== undefined && trusted()) {
-      if (clock.now() - entry.cachedAt < settings.maxAgeMs) return [...entry.value];
-      remembered.delete(key);
-    }
-    const seen = generation;
-    const value: readonly unknown[] = await (database[method] as (id: number) => Promise<unknown[]>)(userId);
-    if (seen === generation && trusted()) {
-      if (remembered.size >= settings.maxEntries * PER_PERSON.length) {
-        remembered.delete(remembered.keys().next().value!);
-      }
-      remembered.set(key, { value: [...value], cachedAt: clock.now() });
-    }
+    const entry = cached(remembered, key, (e) => clock.now() - e.cachedAt < settings.maxAgeMs);
+    if (entry !== undefined) return [...entry.value];
+    const read = database[method] as (id: number) => Promise<readonly unknown[]>;
+    const value = await readAndKeep(
+      remembered,
+      key,
+      settings.maxEntries * PER_PERSON.length,
+      () => read.call(database, userId),
+      (list) => ({ value: [...list], cachedAt: clock.now() }),
+    );
     return [...value];
   };
   const perPerson = new Map<string | symbol, unknown>(

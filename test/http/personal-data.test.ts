@@ -33,8 +33,7 @@ import {
   whoAmI,
   type TestApp,
 } from '../helpers/app.js';
-import { ROOT } from '../helpers/server-process.js';
-import { spawnSync } from 'node:child_process';
+import { medicine as runMedicine } from '../helpers/cli.js';
 
 const PASSWORD = 'correct horse';
 const DAY = 24 * 3600 * 1000;
@@ -606,12 +605,7 @@ describe('retention: expired sessions and old audit entries are purged, one inst
 describe('npx medicine user delete and purge', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medicine-cli-delete-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const medicine = (args: string[]) =>
-    spawnSync(process.execPath, ['bin/medicine.js', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, MEDICINE_SECRET: TEST_SECRET },
-      encoding: 'utf8',
-    });
+  const medicine = (args: string[]) => runMedicine(args, { DATA_DIR: dir, MEDICINE_SECRET: TEST_SECRET });
 
   it('deletes an account named by phone (only with --yes), leaving its audit pseudonymous, and purges', async () => {
     const url = `sqlite:${path.join(dir, 'medicine.db')}`;
@@ -623,13 +617,13 @@ describe('npx medicine user delete and purge', () => {
       await t.close();
     }
     const refused = medicine(['user', 'delete', phone]);
-    assert.equal(refused.status, 2, refused.stderr);
+    assert.equal(refused.code, 2, refused.stderr);
     const run = medicine(['user', 'delete', phone, '--yes', '--json']);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     const pseudonym = new AccountEraser({} as never, t.clock, TEST_SECRET).pseudonymOf(phone);
     assert.equal(JSON.parse(run.stdout).pseudonym, pseudonym);
     const shown = medicine(['user', 'show', phone]);
-    assert.equal(shown.status, 1);
+    assert.equal(shown.code, 1);
     const tail = medicine(['audit', 'tail', '--json']);
     const entries = JSON.parse(tail.stdout) as { phone: string; action: string; detail: string }[];
     assert.ok(
@@ -638,7 +632,7 @@ describe('npx medicine user delete and purge', () => {
       ),
     );
     const purge = medicine(['purge', '--json']);
-    assert.equal(purge.status, 0, purge.stderr);
+    assert.equal(purge.code, 0, purge.stderr);
     assert.deepEqual(Object.keys(JSON.parse(purge.stdout)).sort(), [
       'auditEntries',
       'deviceMarks',

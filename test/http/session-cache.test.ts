@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp, type App } from '../../src/app.js';
-import { ROOT } from '../helpers/server-process.js';
+import { medicine, medicineInBackground } from '../helpers/cli.js';
 import { API, newPhone, registerAccount, testConfig } from '../helpers/app.js';
 
 const METRICS_TOKEN = 'session-cache-metrics-token';
-
-/** `npx medicine …` as an operator runs it, in its own process, over the same SQLite file. */
-function medicine(args: string[], dataDir: string) {
-  const run = spawnSync(process.execPath, ['bin/medicine.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-    encoding: 'utf8',
-  });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout;
-}
-
-/** The same, without blocking this process: the server goes on answering meanwhile. */
-async function medicineAsync(args: string[], dataDir: string): Promise<void> {
-  await promisify(execFile)(process.execPath, ['bin/medicine.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-  });
-}
 
 /**
  * Issue 18: the session cache on the embedded defaults (a SQLite file, the in-process store),
@@ -88,9 +67,9 @@ describe('the session cache over a SQLite file, without Redis', () => {
     const session = await registerAccount(app, phone);
     assert.equal((await whoAmI(session)).re_code, '0');
     assert.equal((await whoAmI(session)).re_code, '0', 'cached now');
-    medicine(['user', 'disable', phone], dataDir);
+    assert.equal(medicine(['user', 'disable', phone], { DATA_DIR: dataDir }).code, 0);
     assert.equal((await whoAmI(session)).re_code, '4101', 'refused on the very next request');
-    medicine(['user', 'enable', phone], dataDir);
+    assert.equal(medicine(['user', 'enable', phone], { DATA_DIR: dataDir }).code, 0);
     assert.equal((await whoAmI(session)).re_code, '4101', 'disabling ended the session for good');
   });
 
@@ -113,7 +92,7 @@ describe('the session cache over a SQLite file, without Redis', () => {
       }
     };
     const loops = Array.from({ length: 16 }, loop);
-    await medicineAsync(['user', 'disable', phone], dataDir);
+    await medicineInBackground(['user', 'disable', phone], { DATA_DIR: dataDir });
     disabledAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 200));
     stop = true;

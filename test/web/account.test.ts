@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { inputMaxLength, PROFILE_FIELD_NAMES, PROFILE_FIELDS } from '../../src/shared/profile-fields.js';
 import { currentUser } from '../../web/src/api.js';
 import { sessionCookie } from './flows.js';
@@ -10,21 +9,11 @@ import {
   expectError,
   expectText,
   newPhone,
+  logInThroughPage,
   registerThroughPage,
-  type Server,
 } from './support.js';
 
 const PASSWORD = 'correct horse';
-
-async function logInThroughPage(page: Page, server: Server, phone: string, password: string): Promise<void> {
-  await page.goto(`${server.origin}/login`);
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(password);
-  await Promise.all([
-    page.waitForURL(`${server.origin}/`),
-    page.getByRole('button', { name: '登录', exact: true }).click(),
-  ]);
-}
 
 describe('the account page', () => {
   const suite = browserSuite();

@@ -10,6 +10,7 @@ import {
   browserSuite,
   DESKTOP_VIEWPORT,
   expectText,
+  logInThroughPage,
   newPhone,
   PHONE_VIEWPORT,
   registerThroughPage,
@@ -391,13 +392,7 @@ describe('the account page in sections (issue 16, point 5)', () => {
     const { tab, phone } = await registered(suite, 'patient');
     const { page } = tab;
     const other = await suite.openTab();
-    await other.page.goto(`${suite.server.origin}/login`);
-    await other.page.getByLabel('手机号').fill(phone);
-    await other.page.getByLabel('密码').fill(PASSWORD);
-    await Promise.all([
-      other.page.waitForURL(`${suite.server.origin}/`),
-      other.page.getByRole('button', { name: '登录', exact: true }).click(),
-    ]);
+    await logInThroughPage(other.page, suite.server, phone, PASSWORD);
     let ended = 0;
     page.on('request', (request) => {
       if (request.method() === 'DELETE' && new URL(request.url()).pathname.endsWith('/sessions')) ended += 1;

@@ -9,7 +9,6 @@ import {
   newPhone,
   openTab,
   PHONE_VIEWPORT,
-  type Server,
 } from './support.js';
 
 /**
@@ -55,10 +54,6 @@ const OBSERVE_SHIFTS = `(() => {
   }).observe({ type: 'layout-shift', buffered: true });
 })()`;
 
-async function loggedInCookie(server: Server): Promise<string> {
-  return registerAccount(server.app, newPhone());
-}
-
 describe('layout stability: nothing on a page moves once painted (issue 16, point 8)', () => {
   const suite = browserSuite();
   let browser: Browser | undefined;
@@ -81,7 +76,7 @@ describe('layout stability: nothing on a page moves once painted (issue 16, poin
         try {
           const { page } = tab;
           if (target.loggedIn) {
-            const session = await loggedInCookie(server);
+            const session = await registerAccount(server.app, newPhone());
             await page.context().addCookies([{ name: 'session', value: session, url: server.origin }]);
           }
           await page.addInitScript(OBSERVE_SHIFTS);

@@ -7,6 +7,7 @@ import {
   expectError,
   expectText,
   focusedLabel,
+  logInThroughPage,
   newPhone,
   registerThroughPage,
   WORDS,
@@ -79,13 +80,7 @@ describe('logging in with an SMS code, and a forgotten password', () => {
     const tab = await suite.openTab(undefined, { locale: 'en-US' });
     const { page } = tab;
     const other = await suite.openTab();
-    await other.page.goto(`${suite.server.origin}/login`);
-    await other.page.getByLabel('手机号').fill(phone);
-    await other.page.getByLabel('密码').fill(PASSWORD);
-    await Promise.all([
-      other.page.waitForURL(`${suite.server.origin}/`),
-      other.page.getByRole('button', { name: '登录', exact: true }).click(),
-    ]);
+    await logInThroughPage(other.page, suite.server, phone, PASSWORD);
 
     await page.goto(`${suite.server.origin}/login`);
     const captcha = await captchaDrawnBy(page, () =>

@@ -380,6 +380,22 @@ export async function registerThroughPage(
   await expectText(page.getByRole('heading', { level: 1 }), words.helloNoName, 'home page greeting');
 }
 
+/** Logs `phone` in with its password through the login page (in Chinese), and waits for the home page. */
+export async function logInThroughPage(
+  page: Page,
+  server: Server,
+  phone: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${server.origin}/login`);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await Promise.all([
+    page.waitForURL(`${server.origin}/`),
+    page.getByRole('button', { name: '登录', exact: true }).click(),
+  ]);
+}
+
 export interface TabStop {
   name: string;
   outline: string;

@@ -354,16 +354,11 @@ function releaseQuietWaiters(): void {
   for (const resolve of quietWaiters.splice(0)) resolve();
 }
 
-async function call<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  path: string,
-  body: object | undefined,
-  options: ApiOptions = {},
-  readValue: ReadValue<T>,
-): Promise<ApiResult<T>> {
+/** One call to the API, counted while in flight (see whenCallsSettle). */
+async function call<T>(...args: Parameters<typeof callOnce<T>>): Promise<ApiResult<T>> {
   callsInFlight += 1;
   try {
-    return await callOnce(method, path, body, options, readValue);
+    return await callOnce(...args);
   } finally {
     callsInFlight -= 1;
     // A macrotask later: the caller has shown the answer, or started its next call.
