@@ -3,7 +3,9 @@
 // with `npm run build:server`) on SQLite and the in-process store, and after start-up, after
 // the pool fills, after GET /imageCode, POST /smsCode (32 and 128 connections, a new phone
 // each) and logins, prints its RSS now and at peak (VmRSS, VmHWM) beside the main thread's V8
-// heap by space and its external memory (from /metrics), and the threads it runs. Not part of
+// heap by space and its external memory (from /metrics), the threads it runs, and its
+// resident memory by kind of mapping (/proc/<pid>/smaps: files, malloc heaps, mimalloc's
+// arenas, V8's pages). Not part of
 // the service; see bench/README.md "Memory".
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEED_PHONE_PREFIX } from './seed-accounts.js';
 import { BENCH_METRICS_TOKEN, serverEnv, sqliteEnvironment } from './lib/environments.js';
-import { statusMb, resetPeakRss } from './lib/procfs.js';
+import { residentByMapping, statusMb, resetPeakRss } from './lib/procfs.js';
 import { scripts, smsCodeScenario, wrkScenario, type Timing } from './lib/scenarios.js';
 import { startScriptNodeOptions, startServer } from './lib/server.js';
 
@@ -74,6 +76,12 @@ async function report(label: string): Promise<void> {
   console.log(
     `${''.padEnd(32)} anonymous ${kb('RssAnon')} MB, files ${kb('RssFile')} MB; threads: ${threads()}`,
   );
+  const byMapping = Object.entries(residentByMapping(server.pid))
+    .filter(([, mb]) => mb >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, mb]) => `${kind} ${mb.toFixed(0)}`)
+    .join(', ');
+  console.log(`${''.padEnd(32)} resident MB by mapping: ${byMapping}`);
   resetPeakRss(server.pid);
 }
 

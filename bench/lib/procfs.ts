@@ -227,3 +227,40 @@ export async function waitIdle(serverPid: number, threshold = 0.1, maxSeconds = 
   }
   return (performance.now() - started) / 1000;
 }
+
+/** What kind of memory a mapping of /proc/<pid>/smaps is, from its name and size (MB). */
+function mappingKind(name: string, sizeMb: number): string {
+  if (name.startsWith('/')) return 'files';
+  if (name === '[heap]') return 'malloc heap (main)';
+  if (name.startsWith('[stack')) return 'stacks';
+  if (name !== '') return name;
+  if (sizeMb >= 1024) return 'anon ≥ 1 GB (mimalloc arenas)';
+  if (sizeMb < 1) return 'anon < 1 MB';
+  if (sizeMb < 8) return 'anon 1–8 MB';
+  if (sizeMb < 32) return 'anon 8–32 MB';
+  return sizeMb <= 64 ? 'anon 32–64 MB' : 'anon > 64 MB';
+}
+
+/**
+ * A process's resident memory by kind of mapping, from /proc/<pid>/smaps, in MB: files,
+ * the main thread's malloc heap ([heap]), stacks, and anonymous mappings by their size.
+ * mimalloc (inside @napi-rs/canvas) reserves 1 GB arenas; V8 maps its pages in 256 KB
+ * chunks (adjacent ones merge); a thread's glibc arena is one 64 MB reservation whose used
+ * part is a mapping of its own, so of any size up to 64 MB.
+ */
+export function residentByMapping(pid: number): Record<string, number> {
+  const text = read(`/proc/${pid}/smaps`);
+  const sums: Record<string, number> = {};
+  if (text === undefined) return sums;
+  let kind = '';
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) {
+      kind = mappingKind(head[3] ?? '', (parseInt(head[2]!, 16) - parseInt(head[1]!, 16)) / 2 ** 20);
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) sums[kind] = (sums[kind] ?? 0) + Number(rss[1]) / 1024;
+  }
+  return sums;
+}
