@@ -20,6 +20,7 @@ const KEEP_IN_NODE_MODULES = [
   'better-sqlite3',
   'argon2',
   '@napi-rs/canvas',
+  '@julusian/jpeg-turbo',
   'pg-native',
   // read their own files or start their own worker scripts
   '@fastify/static',

@@ -87,6 +87,11 @@ export interface Config {
    * reuse: four threads (libuv's default) taking turns at two hashes kept 76 MiB.
    */
   readonly threadPoolSize: number;
+  /**
+   * Whether the allocator inside @napi-rs/canvas (mimalloc) may use transparent huge pages
+   * (`MIMALLOC_ALLOW_THP`, default no): src/main.ts passes it on before a captcha thread loads it.
+   */
+  readonly canvasHugePages: boolean;
   /** Worker threads drawing captchas (`CAPTCHA_THREADS`, `auto` = cores per worker; 0 = on the event loop). */
   readonly captchaThreads: number;
   /** Captchas drawn ahead and kept ready (`CAPTCHA_POOL_SIZE`; 0 = every captcha drawn on request). */
@@ -323,6 +328,7 @@ export const SETTING_NAMES = [
   'SESSION_CACHE_SECONDS',
   'MEMORY_STORE_MAX_KEYS',
   'UV_THREADPOOL_SIZE',
+  'MIMALLOC_ALLOW_THP',
   'MEDICINE_SECRET',
   'SMS_PROVIDER',
   'PHONE_REGIONS',
@@ -660,6 +666,7 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
       1,
       1024,
     ),
+    canvasHugePages: flag(env, 'MIMALLOC_ALLOW_THP', false),
     testPhoneCodes: testPhoneCodes(env, production),
     redisClusterNodes: hostPorts(env, 'REDIS_CLUSTER_NODES'),
     redisSentinels: hostPorts(env, 'REDIS_SENTINELS'),

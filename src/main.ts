@@ -103,6 +103,11 @@ const config = readConfig();
 // there and in the workers it forks; an ES module entry (the sources under tsx) has
 // already started the pool to read its modules.
 process.env.UV_THREADPOOL_SIZE = String(config.threadPoolSize);
+// @napi-rs/canvas allocates with its own mimalloc, which reads its options from the
+// environment when the first captcha thread loads it, after this line (worker threads share
+// the process's environment). With transparent huge pages, each picture's pixels, read back
+// for the JPEG encoder, faulted in and zeroed a fresh 2 MB page: half of a drawing's CPU.
+process.env.MIMALLOC_ALLOW_THP = config.canvasHugePages ? '1' : '0';
 if (config.workers > 1 && cluster.isPrimary) {
   supervise(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 } else serve(config).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

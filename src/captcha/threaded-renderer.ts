@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Piscina } from 'piscina';
-import type { DrawTask } from './captcha-worker.js';
+import type { DrawnBatch, DrawTask } from './captcha-worker.js';
 import type { CaptchaRenderer } from './captcha-renderer.js';
 import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 
@@ -25,7 +25,7 @@ interface Pending {
  */
 export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
-  private readonly pool: Piscina<DrawTask, Uint8Array[]>;
+  private readonly pool: Piscina<DrawTask, DrawnBatch>;
   private pending: Pending[] = [];
 
   constructor(
@@ -55,6 +55,13 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
     });
   }
 
+  /** The texts' pictures, drawn on one thread: one message each way for the whole batch. */
+  async renderBatch(texts: readonly string[]): Promise<Buffer[]> {
+    const images = await this.pool.run({ texts: [...texts], width: this.width, height: this.height });
+    if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
+    return images.map((image) => Buffer.from(image, 'latin1'));
+  }
+
   private flush(): void {
     const all = this.pending;
     this.pending = [];
@@ -62,20 +69,16 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
     const size = Math.min(MAX_BATCH, Math.ceil(all.length / this.threads));
     for (let start = 0; start < all.length; start += size) {
       const batch = all.slice(start, start + size);
-      const task = { texts: batch.map((p) => p.text), width: this.width, height: this.height };
-      this.pool.run(task).then(
-        (images) =>
-          batch.forEach((p, i) => {
-            const image = images[i];
-            if (image === undefined) p.reject(new Error('captcha worker returned too few images'));
-            else p.resolve(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
-          }),
+      this.renderBatch(batch.map((p) => p.text)).then(
+        (images) => batch.forEach((p, i) => p.resolve(images[i]!)),
         (error: unknown) => batch.forEach((p) => p.reject(error)),
       );
     }
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    // Lets the batches in flight finish (a few ms) before the threads stop: a thread stopped
+    // inside libjpeg-turbo's binding aborted the whole process (an uncaught C++ Napi::Error).
+    await this.pool.close();
   }
 }

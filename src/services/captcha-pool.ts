@@ -12,7 +12,7 @@ export interface CaptchaPoolStats {
   ready: number;
   /** Captchas handed out from the pool. */
   fromPool: number;
-  /** Captchas drawn on request because the pool was empty. */
+  /** Captchas drawn on request because the pool was empty (the request waited for its drawing). */
   drawnInline: number;
   /** Times the pool was found empty after having held pairs (each run of inline draws counts once). */
   ranEmpty: number;
@@ -21,32 +21,43 @@ export interface CaptchaPoolStats {
 export interface CaptchaPoolOptions {
   /** The most pairs kept ready (0: none; every captcha is drawn when asked for). */
   size: number;
-  /** Pairs asked of the renderer at once while refilling (it spreads them over its threads). */
+  /** Pictures asked of the renderer in one batch (one message to a thread and back). */
   batch?: number;
-  /** Told when a refill batch fails (never with a text or a picture); refilling pauses a second. */
+  /** Told when a batch fails (never with a text or a picture); drawing ahead pauses a second. */
   onError?: (error: unknown) => void;
   /** How long after start-up the first filling begins (unless a captcha is asked for sooner). */
   startAfterMs?: number;
 }
 
-/** How long refilling waits after a batch failed, so that a broken renderer is not retried in a loop. */
+/** How long drawing ahead waits after a batch failed, so that a broken renderer is not retried in a loop. */
 const RETRY_MS = 1000;
+
+interface Waiter {
+  resolve: (pair: DrawnCaptcha) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * Captchas drawn ahead: a bounded stack of (text, JPEG) pairs that the drawing threads fill
  * whenever they have nothing else to draw. `take` pops one in O(1) — the pair leaves the
  * pool as it is handed out, and the event loop runs one `take` at a time, so no pair is
- * ever handed out twice — and draws inline only when the pool is empty. Filling starts
- * `startAfterMs` after start-up (so that it does not slow the first replies) or at the
- * first `take` if that comes sooner, and keeps one batch in flight at a time, so that a captcha drawn on request waits behind
- * at most one batch; while a request's captcha is being drawn, no new batch starts.
+ * ever handed out twice. A `take` that finds the pool empty waits, first come first served,
+ * for the next picture drawn: those asked for in the same turn of the event loop are drawn
+ * together (one message to a thread and back per batch, not per picture), and whatever is
+ * drawn goes to the waiting requests before it goes into the pool. Filling starts
+ * `startAfterMs` after start-up (so that it does not slow the first replies) or at the first
+ * `take` if that comes sooner, one batch ahead at a time; under a sustained load it keeps the
+ * threads busy beside the batches drawn for waiting requests.
  * Texts come from `newText` (the service's, from the cryptographic RNG); nothing here logs.
  */
 export class CaptchaPool {
   private readonly ready: DrawnCaptcha[] = [];
+  private readonly waiting: Waiter[] = [];
   private readonly batch: number;
-  private refilling = false;
-  private drawingInline = 0;
+  /** Pictures being drawn now, ahead or for waiting requests. */
+  private drawing = 0;
+  private fillingAhead = false;
+  private drawScheduled = false;
   private pausedUntil = 0;
   private closed = false;
   private fromPool = 0;
@@ -61,9 +72,9 @@ export class CaptchaPool {
     private readonly newText: () => string,
     private readonly options: CaptchaPoolOptions,
   ) {
-    this.batch = Math.max(1, Math.min(options.batch ?? 16, options.size));
+    this.batch = Math.max(1, options.batch ?? 16);
     if (options.size > 0) {
-      this.starter = setTimeout(() => this.refill(), options.startAfterMs ?? 1000);
+      this.starter = setTimeout(() => this.fillAhead(), options.startAfterMs ?? 1000);
       this.starter.unref();
     }
   }
@@ -82,58 +93,96 @@ export class CaptchaPool {
     };
   }
 
-  /** A pair no one else gets: a ready one, else one drawn now. */
-  async take(): Promise<DrawnCaptcha> {
+  /** A pair no one else gets: a ready one, else the next one drawn. */
+  take(): Promise<DrawnCaptcha> {
+    if (this.closed) return Promise.reject(new Error('the captcha pool is closed'));
     const pair = this.ready.pop();
     if (pair !== undefined) {
       this.fromPool += 1;
       this.lastTookFromPool = true;
-      this.refill();
-      return pair;
+      this.fillAhead();
+      return Promise.resolve(pair);
     }
     if (this.options.size > 0) {
       this.inlineDraws += 1;
       if (this.lastTookFromPool) this.ranEmpty += 1;
       this.lastTookFromPool = false;
     }
-    this.drawingInline += 1;
-    try {
-      const text = this.newText();
-      return { text, image: await this.renderer.render(text) };
-    } finally {
-      this.drawingInline -= 1;
-      this.refill();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      // Once per turn of the event loop: the requests of one turn are drawn as a batch.
+      if (!this.drawScheduled) {
+        this.drawScheduled = true;
+        setImmediate(() => {
+          this.drawScheduled = false;
+          this.drawForWaiting();
+          this.fillAhead();
+        });
+      }
+    });
+  }
+
+  /** Starts batches for the waiting requests that no picture being drawn will serve. */
+  private drawForWaiting(): void {
+    let unserved = this.waiting.length - this.drawing;
+    while (unserved > 0 && !this.closed) {
+      const count = Math.min(this.batch, unserved);
+      unserved -= count;
+      this.drawBatch(count, false);
     }
   }
 
-  /** Starts a refill batch unless one is in flight, the pool is full, or a request's captcha is being drawn. */
-  private refill(): void {
-    if (this.refilling || this.closed || this.drawingInline > 0) return;
-    const wanted = Math.min(this.batch, this.options.size - this.ready.length);
-    if (wanted <= 0 || Date.now() < this.pausedUntil) return;
-    this.refilling = true;
-    const texts = Array.from({ length: wanted }, () => this.newText());
-    Promise.all(texts.map((text) => this.renderer.render(text))).then(
+  /** Starts a batch ahead of demand unless one is in flight, the pool is full or filling is paused. */
+  private fillAhead(): void {
+    if (this.fillingAhead || this.closed || Date.now() < this.pausedUntil) return;
+    const wanted = Math.min(
+      this.batch,
+      this.options.size + this.waiting.length - this.ready.length - this.drawing,
+    );
+    if (wanted <= 0) return;
+    this.fillingAhead = true;
+    this.drawBatch(wanted, true);
+  }
+
+  private drawBatch(count: number, ahead: boolean): void {
+    this.drawing += count;
+    const texts = Array.from({ length: count }, () => this.newText());
+    const drawn = this.renderer.renderBatch
+      ? this.renderer.renderBatch(texts)
+      : Promise.all(texts.map((text) => this.renderer.render(text)));
+    drawn.then(
       (images) => {
-        this.refilling = false;
+        this.drawing -= count;
+        if (ahead) this.fillingAhead = false;
         if (this.closed) return;
-        for (let i = 0; i < texts.length && this.ready.length < this.options.size; i++) {
-          this.ready.push({ text: texts[i]!, image: images[i]! });
+        for (let i = 0; i < count; i++) {
+          const pair = { text: texts[i]!, image: images[i]! };
+          const waiter = this.waiting.shift();
+          if (waiter !== undefined) waiter.resolve(pair);
+          else if (this.ready.length < this.options.size) this.ready.push(pair);
         }
-        this.refill();
+        this.fillAhead();
       },
       (error: unknown) => {
-        this.refilling = false;
-        this.pausedUntil = Date.now() + RETRY_MS;
+        this.drawing -= count;
+        if (ahead) {
+          this.fillingAhead = false;
+          this.pausedUntil = Date.now() + RETRY_MS;
+        }
         this.options.onError?.(error);
+        // The requests that no other batch in flight will serve fail, as a drawing on
+        // request would have; the renderer is not retried for them in a loop.
+        const unserved = this.waiting.length - this.drawing;
+        for (const waiter of this.waiting.splice(0, Math.max(0, unserved))) waiter.reject(error);
       },
     );
   }
 
-  /** Drops what is ready and starts no more batches. */
+  /** Drops what is ready, fails the requests still waiting and starts no more batches. */
   close(): void {
     clearTimeout(this.starter);
     this.closed = true;
     this.ready.length = 0;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('the captcha pool is closed'));
   }
 }

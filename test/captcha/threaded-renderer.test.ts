@@ -42,4 +42,19 @@ describe('the threaded captcha renderer', () => {
       );
     }
   });
+
+  it('draws a batch on one thread and gives the pictures back in the order of their texts', async () => {
+    const texts = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'W' : 'WWWWWWWW'));
+    const images = await renderer.renderBatch(texts);
+    assert.equal(images.length, texts.length);
+    const ink = await Promise.all(images.map(inkOf));
+    for (let i = 0; i < texts.length; i += 2) {
+      assert.ok(
+        (ink[i + 1] ?? 0) > 1.3 * (ink[i] ?? 0),
+        `image ${i}: ${ink[i]} vs ${ink[i + 1]} dark pixels`,
+      );
+    }
+    for (const image of images)
+      assert.deepEqual([...image.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG signature');
+  });
 });

@@ -8,12 +8,21 @@ import { API, newUuid, startTestApp, type TestApp } from '../helpers/app.js';
 class RecordingRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
   readonly drawn = new Map<string, string>(); // picture (hex) → its text
+  /** How many pictures each batch asked for, in order. */
+  readonly batches: number[] = [];
   private readonly inner = new ThreadedCaptchaRenderer(2);
 
   async render(text: string): Promise<Buffer> {
     const image = await this.inner.render(text);
     this.drawn.set(image.toString('hex'), text);
     return image;
+  }
+
+  async renderBatch(texts: readonly string[]): Promise<Buffer[]> {
+    this.batches.push(texts.length);
+    const images = await this.inner.renderBatch(texts);
+    images.forEach((image, i) => this.drawn.set(image.toString('hex'), texts[i]!));
+    return images;
   }
 
   close(): Promise<void> {
@@ -161,4 +170,64 @@ describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
       await off.close();
     }
   });
+
+  it('draws the requests that find it empty at the same moment together, each its own picture', async () => {
+    const off = await startTestApp(
+      { CAPTCHA_POOL_SIZE: '0', IMAGE_CODE_LENGTH: '8', CAPTCHA_PER_IP_PER_MINUTE: '100000' },
+      { captchaRenderer: renderer },
+    );
+    try {
+      const batchesBefore = renderer.batches.length;
+      const served = await Promise.all(Array.from({ length: 48 }, () => imageCode(off)));
+      const batches = renderer.batches.slice(batchesBefore);
+      // One message to a thread per batch of up to 16, not one per picture.
+      assert.ok(batches.length <= 4, `48 pictures in ${batches.length} batches`);
+      assert.equal(
+        batches.reduce((sum, n) => sum + n, 0),
+        48,
+        'as many drawn as asked for, none ahead',
+      );
+      assert.equal(new Set(served.map((c) => c.text)).size, 48, 'every text handed out once');
+      for (const captcha of served) {
+        assert.equal(renderer.drawn.get(captcha.image.toString('hex')), captcha.text, 'its own picture');
+        assert.equal((await off.app.services.captchas.checkCaptcha(captcha.uuid, captcha.text)).ok, true);
+      }
+    } finally {
+      await off.close();
+    }
+  });
+
+  it(
+    'fails the requests waiting on a batch that failed (none hangs), and serves the next ones',
+    { timeout: 30_000 },
+    async () => {
+      let failing = true;
+      const flaky: CaptchaRenderer = {
+        contentType: 'image/jpeg',
+        render: (text) => renderer.render(text),
+        renderBatch: async (texts) => {
+          if (failing) throw new Error('the drawing thread died');
+          return renderer.renderBatch(texts);
+        },
+      };
+      const off = await startTestApp(
+        { CAPTCHA_POOL_SIZE: '0', CAPTCHA_PER_IP_PER_MINUTE: '100000' },
+        { captchaRenderer: flaky },
+      );
+      try {
+        const replies = await Promise.all(
+          Array.from({ length: 20 }, () => off.app.inject({ url: `${API}/imageCode?uuid=${newUuid()}` })),
+        );
+        assert.deepEqual(
+          replies.map((r) => [r.statusCode, r.json<{ re_code: string }>().re_code]),
+          replies.map(() => [500, '4500']),
+        );
+        failing = false;
+        const captcha = await imageCode(off);
+        assert.equal(renderer.drawn.get(captcha.image.toString('hex')), captcha.text);
+      } finally {
+        await off.close();
+      }
+    },
+  );
 });
