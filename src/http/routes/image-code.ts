@@ -15,6 +15,8 @@ export default async function imageCodeRoute(app: FastifyInstance, { services, t
   app.get<{ Querystring: Query }>(
     '/imageCode',
     {
+      // A JPEG, compressed already: no compression hooks.
+      compress: false,
       schema: {
         summary: 'Get an image captcha',
         operationId: 'getImageCode',

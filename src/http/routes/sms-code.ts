@@ -18,6 +18,8 @@ export default async function smsCodeRoute(app: FastifyInstance, { services }: R
   app.post<{ Body: Body }>(
     '/smsCode',
     {
+      // A reply of a few dozen bytes, under the compression threshold: no compression hooks.
+      compress: false,
       schema: {
         summary: 'Send an SMS verification code',
         operationId: 'sendSmsCode',
