@@ -208,6 +208,7 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
       ttlSeconds: config.imageCodeTtlSeconds,
       perIpPerMinute: config.captchaPerIpPerMinute,
       poolSize: config.captchaPoolSize,
+      maxWaiting: config.captchaMaxWaiting,
     },
     metrics,
     (error) => log.warn({ err: error }, 'drawing captchas ahead failed'),

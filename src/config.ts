@@ -96,6 +96,8 @@ export interface Config {
   readonly captchaThreads: number;
   /** Captchas drawn ahead and kept ready (`CAPTCHA_POOL_SIZE`; 0 = every captcha drawn on request). */
   readonly captchaPoolSize: number;
+  /** The most requests one process lets wait for a captcha to be drawn (`CAPTCHA_MAX_WAITING`); beyond it, REQERR. */
+  readonly captchaMaxWaiting: number;
   /** Seconds a process trusts a session it looked up (`SESSION_CACHE_SECONDS`; only with Redis; 0 = off). */
   readonly sessionCacheSeconds: number;
   /** Most keys the in-process store holds (`MEMORY_STORE_MAX_KEYS`); beyond it new captchas are refused. */
@@ -325,6 +327,7 @@ export const SETTING_NAMES = [
   'HASH_CONCURRENCY',
   'CAPTCHA_THREADS',
   'CAPTCHA_POOL_SIZE',
+  'CAPTCHA_MAX_WAITING',
   'SESSION_CACHE_SECONDS',
   'MEMORY_STORE_MAX_KEYS',
   'UV_THREADPOOL_SIZE',
@@ -657,6 +660,7 @@ export function loadConfig(source: Env = process.env, use: ConfigUse = { sms: tr
     hashConcurrency: perProcess(env, 'HASH_CONCURRENCY', workers(env), 1),
     captchaThreads: perProcess(env, 'CAPTCHA_THREADS', workers(env), 0),
     captchaPoolSize: integer(env, 'CAPTCHA_POOL_SIZE', 2000, 0, 100_000),
+    captchaMaxWaiting: integer(env, 'CAPTCHA_MAX_WAITING', 1000, 1, 1_000_000),
     sessionCacheSeconds: integer(env, 'SESSION_CACHE_SECONDS', 5, 0, 60),
     memoryStoreMaxKeys: integer(env, 'MEMORY_STORE_MAX_KEYS', 200_000, 1000, 100_000_000),
     threadPoolSize: integer(

@@ -86,6 +86,10 @@ const CATALOGUE = {
     en: 'The image code has expired or does not exist; get a new one',
   },
   captchaWrong: { zh: '图片验证码错误', en: 'The image code is wrong' },
+  captchaBusy: {
+    zh: '图片验证码生成繁忙，请稍后再试',
+    en: 'Too many image codes are being drawn; try again in a moment',
+  },
 
   // ALTCHA proof of work (issue 12).
   altchaTooOften: {

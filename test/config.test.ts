@@ -44,6 +44,13 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ CAPTCHA_THREADS: '-1' }), /CAPTCHA_THREADS/);
   });
 
+  it("keeps the canvas's allocator off transparent huge pages unless MIMALLOC_ALLOW_THP says otherwise", () => {
+    assert.equal(loadConfig({}).canvasHugePages, false);
+    assert.equal(loadConfig({ MIMALLOC_ALLOW_THP: '1' }).canvasHugePages, true);
+    assert.equal(loadConfig({ MIMALLOC_ALLOW_THP: '0' }).canvasHugePages, false);
+    assert.throws(() => loadConfig({ MIMALLOC_ALLOW_THP: 'maybe' }), /MIMALLOC_ALLOW_THP/);
+  });
+
   it('is frozen', () => {
     const config = loadConfig({});
     assert.ok(Object.isFrozen(config));

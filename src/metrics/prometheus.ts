@@ -9,6 +9,7 @@ interface PoolStats {
   fromPool: number;
   drawnInline: number;
   ranEmpty: number;
+  refused: number;
 }
 
 /** Prometheus counters for the domain's events and the HTTP layer's latencies, one registry per app. */
@@ -93,6 +94,15 @@ export class PrometheusMetrics implements AuthEvents {
         this.reset();
         this.inc({ source: 'pool' }, now.fromPool);
         this.inc({ source: 'inline' }, now.drawnInline);
+      },
+    });
+    new Counter({
+      name: 'medicine_captcha_pool_refused_total',
+      help: 'Captcha requests refused (REQERR captchaBusy) because CAPTCHA_MAX_WAITING requests were already waiting for a drawing',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(stats().refused);
       },
     });
     new Counter({

@@ -16,6 +16,8 @@ export interface CaptchaPoolStats {
   drawnInline: number;
   /** Times the pool was found empty after having held pairs (each run of inline draws counts once). */
   ranEmpty: number;
+  /** Requests refused because `maxWaiting` requests were already waiting for a drawing. */
+  refused: number;
 }
 
 export interface CaptchaPoolOptions {
@@ -27,6 +29,12 @@ export interface CaptchaPoolOptions {
   onError?: (error: unknown) => void;
   /** How long after start-up the first filling begins (unless a captcha is asked for sooner). */
   startAfterMs?: number;
+  /**
+   * The most requests that may wait for a drawing at once; a take beyond it is refused at
+   * once (under a flood from many addresses the queue, and every waiting request's memory,
+   * would otherwise grow as long as the flood lasts). Default: no bound.
+   */
+  maxWaiting?: number;
 }
 
 /** How long drawing ahead waits after a batch failed, so that a broken renderer is not retried in a loop. */
@@ -63,6 +71,7 @@ export class CaptchaPool {
   private fromPool = 0;
   private inlineDraws = 0;
   private ranEmpty = 0;
+  private refused = 0;
   /** Whether the last take found a pair (so an empty pool after it is a new episode). */
   private lastTookFromPool = false;
   private readonly starter: NodeJS.Timeout | undefined;
@@ -90,11 +99,15 @@ export class CaptchaPool {
       fromPool: this.fromPool,
       drawnInline: this.inlineDraws,
       ranEmpty: this.ranEmpty,
+      refused: this.refused,
     };
   }
 
-  /** A pair no one else gets: a ready one, else the next one drawn. */
-  take(): Promise<DrawnCaptcha> {
+  /**
+   * A pair no one else gets: a ready one, else the next one drawn; null, at once, when the
+   * pool is empty and `maxWaiting` requests are already waiting.
+   */
+  take(): Promise<DrawnCaptcha | null> {
     if (this.closed) return Promise.reject(new Error('the captcha pool is closed'));
     const pair = this.ready.pop();
     if (pair !== undefined) {
@@ -102,6 +115,10 @@ export class CaptchaPool {
       this.lastTookFromPool = true;
       this.fillAhead();
       return Promise.resolve(pair);
+    }
+    if (this.waiting.length >= (this.options.maxWaiting ?? Infinity)) {
+      this.refused += 1;
+      return Promise.resolve(null);
     }
     if (this.options.size > 0) {
       this.inlineDraws += 1;

@@ -16,6 +16,8 @@ export interface CaptchaSettings {
   perIpPerMinute: number;
   /** Captchas drawn ahead (`CAPTCHA_POOL_SIZE`); 0: each drawn on request. */
   poolSize?: number;
+  /** The most requests waiting for a drawing at once (`CAPTCHA_MAX_WAITING`); beyond it, REQERR captchaBusy. */
+  maxWaiting?: number;
 }
 
 export interface IssuedCaptcha {
@@ -43,6 +45,7 @@ export class CaptchaService {
     this.pool = new CaptchaPool(renderer, () => randomText(CAPTCHA_ALPHABET, settings.length), {
       size: settings.poolSize ?? 0,
       startAfterMs: 1000,
+      ...(settings.maxWaiting !== undefined && { maxWaiting: settings.maxWaiting }),
       ...(onPoolError && { onError: onPoolError }),
     });
   }
@@ -66,7 +69,9 @@ export class CaptchaService {
   async issueCaptcha(uuid: string, lastUuid: string | undefined, ip: string): Promise<Result<IssuedCaptcha>> {
     const perIp = await this.limits.hit(`captcha:ip:${ip}`, this.settings.perIpPerMinute, 60);
     if (!perIp.allowed) return fail(RET.IPERR, 'captchaTooOften', perIp.retryAfterSeconds);
-    const { text, image } = await this.pool.take();
+    const drawn = await this.pool.take();
+    if (drawn === null) return fail(RET.REQERR, 'captchaBusy', 1);
+    const { text, image } = drawn;
     if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
     await this.store.set(
       key(uuid),

@@ -83,6 +83,8 @@ export const REASONS = {
   captchaTooOften: 'IPERR: too many captchas drawn from this network (Retry-After)',
   captchaExpired: 'NODATA: no captcha is stored for this uuid (never drawn, expired or used)',
   captchaWrong: 'DATAERR: the captcha text is wrong (the captcha is spent)',
+  captchaBusy:
+    'REQERR: more requests than CAPTCHA_MAX_WAITING are waiting for a captcha to be drawn (Retry-After)',
 
   // SMS codes.
   phoneRegistered: 'DATAEXIST: the phone is already registered',

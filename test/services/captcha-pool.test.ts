@@ -230,4 +230,52 @@ describe('captchas drawn ahead (CAPTCHA_POOL_SIZE)', () => {
       }
     },
   );
+
+  it('under a flood from many addresses, refuses at once what CAPTCHA_MAX_WAITING cannot queue (REQERR captchaBusy), and serves the rest', async () => {
+    const flooded = await startTestApp(
+      {
+        CAPTCHA_POOL_SIZE: '0',
+        CAPTCHA_MAX_WAITING: '10',
+        CAPTCHA_PER_IP_PER_MINUTE: '5',
+        METRICS_TOKEN: 'pool-metrics-token-0123',
+      },
+      { captchaRenderer: renderer },
+    );
+    try {
+      // 60 requests at once, each from its own address (well within the per-address limit).
+      const replies = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          flooded.app.inject({
+            url: `${API}/imageCode?uuid=${newUuid()}`,
+            remoteAddress: `10.0.${Math.floor(i / 200)}.${i % 200}`,
+          }),
+        ),
+      );
+      const images = replies.filter((r) => r.headers['content-type'] === 'image/jpeg');
+      const refused = replies.filter((r) => r.headers['content-type'] !== 'image/jpeg');
+      assert.equal(images.length, 10, 'as many drawn as may wait');
+      assert.equal(refused.length, 50);
+      for (const reply of refused) {
+        assert.equal(reply.statusCode, 200);
+        assert.deepEqual(
+          [
+            reply.json<{ re_code: string; reason: string }>().re_code,
+            reply.json<{ reason: string }>().reason,
+          ],
+          ['4201', 'captchaBusy'],
+        );
+        assert.equal(reply.headers['retry-after'], '1');
+      }
+      const metrics = await flooded.app.inject({
+        url: '/metrics',
+        headers: { authorization: 'Bearer pool-metrics-token-0123' },
+      });
+      assert.match(metrics.body, /^medicine_captcha_pool_refused_total 50$/m);
+      // The queue drained: the next request is served.
+      const after = await imageCode(flooded);
+      assert.equal(renderer.drawn.get(after.image.toString('hex')), after.text);
+    } finally {
+      await flooded.close();
+    }
+  });
 });
