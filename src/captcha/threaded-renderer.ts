@@ -6,30 +6,21 @@ import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
 const IDLE_MS = 30_000;
-/** The most captchas one message to a thread asks for. */
-const MAX_BATCH = 4;
-
-interface Pending {
-  text: string;
-  resolve: (image: Buffer) => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * Draws captchas on a pool of worker threads (piscina), so that drawing (~0.3 ms of CPU
  * each) never holds up the event loop and a process uses more than one core for it.
- * The captchas asked for in the same turn of the event loop go to the threads together,
- * a batch per thread: handing a thread one captcha at a time cost half as much CPU again
- * as the drawing itself. Threads start when captchas are asked for and stop after
- * IDLE_MS without work.
+ * `renderBatch` hands a thread a whole batch in one message (the captcha pool gathers the
+ * requests of one turn of the event loop into batches): one message per picture cost half
+ * as much CPU again as the drawing itself. Threads start when captchas are asked for and
+ * stop after IDLE_MS without work.
  */
 export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
   private readonly pool: Piscina<DrawTask, DrawnBatch>;
-  private pending: Pending[] = [];
 
   constructor(
-    private readonly threads: number,
+    threads: number,
     private readonly width = 120,
     private readonly height = 44,
   ) {
@@ -49,10 +40,10 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
     });
   }
 
-  render(text: string): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      if (this.pending.push({ text, resolve, reject }) === 1) setImmediate(() => this.flush());
-    });
+  /** One picture (a batch of one). */
+  async render(text: string): Promise<Buffer> {
+    const [image] = await this.renderBatch([text]);
+    return image!;
   }
 
   /** The texts' pictures, drawn on one thread: one message each way for the whole batch. */
@@ -60,20 +51,6 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
     const images = await this.pool.run({ texts: [...texts], width: this.width, height: this.height });
     if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
     return images.map((image) => Buffer.from(image, 'latin1'));
-  }
-
-  private flush(): void {
-    const all = this.pending;
-    this.pending = [];
-    // Spread over the threads, so that a burst is drawn on all of them at once.
-    const size = Math.min(MAX_BATCH, Math.ceil(all.length / this.threads));
-    for (let start = 0; start < all.length; start += size) {
-      const batch = all.slice(start, start + size);
-      this.renderBatch(batch.map((p) => p.text)).then(
-        (images) => batch.forEach((p, i) => p.resolve(images[i]!)),
-        (error: unknown) => batch.forEach((p) => p.reject(error)),
-      );
-    }
   }
 
   async close(): Promise<void> {

@@ -30,7 +30,7 @@ describe('the threaded captcha renderer', () => {
   });
 
   it('answers each of many requests at once with the picture of its own text', async () => {
-    // Asked for in one turn, these go to the threads in batches; a mix-up between
+    // Asked for at once, these are drawn on both threads at once; a mix-up between
     // requests would show one character where eight were asked for, or the reverse.
     const texts = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? 'W' : 'WWWWWWWW'));
     const images = await Promise.all(texts.map((text) => renderer.render(text)));
