@@ -4,7 +4,7 @@ import vm from 'node:vm';
 import { drawCaptchas } from './draw-captcha.js';
 
 export interface DrawTask {
-  texts: string[];
+  texts: readonly string[];
   width: number;
   height: number;
 }

@@ -48,7 +48,7 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
 
   /** The texts' pictures, drawn on one thread: one message each way for the whole batch. */
   async renderBatch(texts: readonly string[]): Promise<Buffer[]> {
-    const images = await this.pool.run({ texts: [...texts], width: this.width, height: this.height });
+    const images = await this.pool.run({ texts, width: this.width, height: this.height });
     if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
     return images.map((image) => Buffer.from(image, 'latin1'));
   }

@@ -25,7 +25,10 @@ export interface CaptchaPoolOptions {
   size: number;
   /** Pictures asked of the renderer in one batch (one message to a thread and back). */
   batch?: number;
-  /** Told when a batch fails (never with a text or a picture); drawing ahead pauses a second. */
+  /**
+   * Told when a batch drawn ahead fails (never with a text or a picture); drawing ahead
+   * pauses a second. A batch drawn for waiting requests fails those requests instead.
+   */
   onError?: (error: unknown) => void;
   /** How long after start-up the first filling begins (unless a captcha is asked for sooner). */
   startAfterMs?: number;
@@ -185,8 +188,8 @@ export class CaptchaPool {
         if (ahead) {
           this.fillingAhead = false;
           this.pausedUntil = Date.now() + RETRY_MS;
+          this.options.onError?.(error);
         }
-        this.options.onError?.(error);
         // The requests that no other batch in flight will serve fail, as a drawing on
         // request would have; the renderer is not retried for them in a loop.
         const unserved = this.waiting.length - this.drawing;
