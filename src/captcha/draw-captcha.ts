@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as CanvasModule from '@napi-rs/canvas';
-import type { Canvas } from '@napi-rs/canvas';
+import type { Canvas, Path2D as Outline, SKRSContext2D } from '@napi-rs/canvas';
 import type * as JpegTurboModule from '@julusian/jpeg-turbo';
 import { CAPTCHA_FONT_FILE } from '../paths.js';
 
@@ -9,7 +9,9 @@ import { CAPTCHA_FONT_FILE } from '../paths.js';
 // threads that draw load it (a server drawing on worker threads never loads it on its
 // main thread, nor at start-up). So is libjpeg-turbo.
 const requireNative = createRequire(import.meta.url);
-const { createCanvas, GlobalFonts } = requireNative('@napi-rs/canvas') as typeof CanvasModule;
+const { createCanvas, GlobalFonts, Path2D, convertSVGTextToPath } = requireNative(
+  '@napi-rs/canvas',
+) as typeof CanvasModule;
 const jpeg = requireNative('@julusian/jpeg-turbo') as typeof JpegTurboModule;
 
 const FONT_FILE = CAPTCHA_FONT_FILE;
@@ -27,6 +29,7 @@ function registerFont(): void {
 
 interface Surface {
   canvas: Canvas;
+  ctx: SKRSContext2D;
   /** Where libjpeg-turbo writes the JPEG: as large as any JPEG of this size can be. */
   jpeg: Buffer;
 }
@@ -40,8 +43,10 @@ function surfaceOf(width: number, height: number): Surface {
   let surface = surfaces.get(key);
   if (surface === undefined) {
     registerFont();
+    const canvas = createCanvas(width, height);
     surface = {
-      canvas: createCanvas(width, height),
+      canvas,
+      ctx: canvas.getContext('2d'),
       jpeg: Buffer.alloc(jpeg.bufferSize({ width, height, subsampling: jpeg.SAMP_420 })),
     };
     surfaces.set(key, surface);
@@ -82,39 +87,41 @@ export function drawCaptchas(texts: readonly string[], width = 120, height = 44)
  * stroke by colour alone, on a light background with specks. Synchronous: it runs on the
  * thread that calls it (a captcha worker thread, see threaded-renderer.ts). Returns a view
  * of the surface's JPEG buffer, which the next drawing overwrites.
+ *
+ * Every call into the canvas costs about a microsecond before it draws anything, so the
+ * drawing makes few: a character is one transform, one colour and one outline (not a
+ * save, a translate, a rotate, a font, two alignments, a fillText and a restore), and the
+ * specks are set in the pixels read back for the encoder rather than drawn one by one.
  */
 function drawInto(text: string, width: number, height: number): Buffer {
   // Drawn in CSS pixels (`width` × `height`) on a canvas CAPTCHA_PIXEL_RATIO times larger.
-  const surface = surfaceOf(width * CAPTCHA_PIXEL_RATIO, height * CAPTCHA_PIXEL_RATIO);
-  const { canvas } = surface;
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(CAPTCHA_PIXEL_RATIO, 0, 0, CAPTCHA_PIXEL_RATIO, 0, 0);
+  const ratio = CAPTCHA_PIXEL_RATIO;
+  const surface = surfaceOf(width * ratio, height * ratio);
+  const { canvas, ctx } = surface;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
 
   const baseHue = between(0, 360);
-  ctx.fillStyle = `hsl(${baseHue}, 40%, 94%)`;
+  ctx.fillStyle = hsl(baseHue, 40, 94);
   ctx.fillRect(0, 0, width, height);
-
-  for (let i = 0; i < 12; i++) {
-    ctx.fillStyle = `hsl(${between(0, 360)}, 40%, ${between(55, 80)}%)`;
-    ctx.fillRect(between(0, width), between(0, height), 2, 2);
-  }
 
   const inkColours: string[] = [];
   const step = (width - 16) / text.length;
   for (let i = 0; i < text.length; i++) {
-    const colour = `hsl(${(baseHue + 120 + between(-60, 60)) % 360}, 65%, ${between(22, 38)}%)`;
+    const colour = hsl((baseHue + 120 + between(-60, 60)) % 360, 65, between(22, 38));
     inkColours.push(colour);
-    ctx.save();
-    ctx.translate(8 + step * i + step / 2 + between(-2, 2), height / 2 + between(-3, 3));
-    ctx.rotate(between(-0.45, 0.45));
-    ctx.font = `${Math.round(between(24, 30))}px ${FONT_FAMILY}`;
+    const x = 8 + step * i + step / 2 + between(-2, 2);
+    const y = height / 2 + between(-3, 3);
+    const angle = between(-0.45, 0.45);
+    // The character's size in CSS pixels, as a font size; the outline is GLYPH_UNIT px.
+    const scale = (ratio * Math.round(between(24, 30))) / GLYPH_UNIT;
+    const cos = Math.cos(angle) * scale;
+    const sin = Math.sin(angle) * scale;
+    ctx.setTransform(cos, sin, -sin, cos, ratio * x, ratio * y);
     ctx.fillStyle = colour;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillText(text[i] ?? '', 0, 0);
-    ctx.restore();
+    ctx.fill(glyphOf(text.charAt(i)));
   }
 
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   for (let i = 0; i < 2; i++) {
     ctx.strokeStyle = inkColours[i % inkColours.length] ?? '#333';
     ctx.lineWidth = between(1.5, 2.5);
@@ -131,15 +138,127 @@ function drawInto(text: string, width: number, height: number): Buffer {
     ctx.stroke();
   }
 
+  // Skia's pixels are premultiplied RGBA; the background is opaque, so they are plain RGB +
+  // alpha. The specks go on last, over the ink where they fall, as noise does.
+  const pixels = canvas.data();
+  for (let i = 0; i < SPECKS; i++) {
+    speck(
+      pixels,
+      canvas.width,
+      canvas.height,
+      between(0, width) * ratio,
+      between(0, height) * ratio,
+      2 * ratio,
+    );
+  }
+
   // JPEG is about half of PNG's bytes at the same size, and just as readable. Encoded by
   // libjpeg-turbo with its SIMD code (~55 µs here) rather than Skia's own encoder, which
-  // @napi-rs/canvas builds without it (~200 µs, most of a drawing's cost). Skia's pixels
-  // are premultiplied RGBA; the background is opaque, so they are plain RGB + alpha.
-  return jpeg.compressSync(canvas.data(), surface.jpeg, {
+  // @napi-rs/canvas builds without it (~200 µs, most of a drawing's cost).
+  return jpeg.compressSync(pixels, surface.jpeg, {
     format: jpeg.FORMAT_RGBA,
     width: canvas.width,
     height: canvas.height,
     quality: JPEG_QUALITY,
     subsampling: jpeg.SAMP_420,
   });
+}
+
+const SPECKS = 12;
+
+/**
+ * A speck: a `size`-pixel square of a random light colour, set straight into the RGBA
+ * pixels at (x, y), clipped to the picture.
+ */
+function speck(
+  pixels: Buffer,
+  pixelWidth: number,
+  pixelHeight: number,
+  x: number,
+  y: number,
+  size: number,
+): void {
+  const [r, g, b] = hslToRgb(between(0, 360), 40, between(55, 80));
+  const left = Math.floor(x);
+  const top = Math.floor(y);
+  const right = Math.min(left + size, pixelWidth);
+  const bottom = Math.min(top + size, pixelHeight);
+  for (let row = top; row < bottom; row++) {
+    for (let column = left; column < right; column++) {
+      const at = (row * pixelWidth + column) * 4;
+      pixels[at] = r;
+      pixels[at + 1] = g;
+      pixels[at + 2] = b;
+    }
+  }
+}
+
+/** A CSS colour, in whole degrees and percents: a shorter string is cheaper to make and for the canvas to parse. */
+function hsl(hue: number, saturation: number, lightness: number): string {
+  return `hsl(${Math.round(hue)}, ${saturation}%, ${Math.round(lightness)}%)`;
+}
+
+/** CSS's hsl() → sRGB bytes (CSS Color 4, "Converting HSL colors to sRGB colors"). */
+function hslToRgb(hue: number, saturation: number, lightness: number): [number, number, number] {
+  const s = saturation / 100;
+  const l = lightness / 100;
+  const channel = (n: number): number => {
+    const k = (n + hue / 30) % 12;
+    const a = s * Math.min(l, 1 - l);
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [channel(0), channel(8), channel(4)];
+}
+
+/** Outlines are taken from the font at this size in pixels and scaled to each character's. */
+const GLYPH_UNIT = 100;
+const glyphs = new Map<string, Outline>();
+
+/**
+ * The outline of `char` in the captcha font, GLYPH_UNIT pixels high, placed as fillText
+ * places it with textAlign 'center' and textBaseline 'middle' at (0, 0). Filling an outline
+ * draws the same character as fillText (tested) for a third of the calls into the canvas:
+ * no font to set and parse for each character. Taken once per character and thread, from
+ * Skia's own text-to-path conversion of an SVG <text> in the registered font.
+ */
+export function glyphOf(char: string): Outline {
+  let glyph = glyphs.get(char);
+  if (glyph === undefined) {
+    registerFont();
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><text font-family="${FONT_FAMILY}" font-size="${GLYPH_UNIT}" text-anchor="middle">${escapeXml(char)}</text></svg>`;
+    const converted = convertSVGTextToPath(Buffer.from(svg)).toString();
+    const found = /<path(?: transform="translate\(([-\d.e]+)(?:[ ,]([-\d.e]+))?\)")? d="([^"]*)"/.exec(
+      converted,
+    );
+    if (found === null) throw new Error(`the captcha font has no outline for ${JSON.stringify(char)}`);
+    const [, dx = '0', dy = '0', d = ''] = found;
+    glyph = new Path2D(d).transform({
+      a: 1,
+      b: 0,
+      c: 0,
+      d: 1,
+      e: Number(dx),
+      f: Number(dy) + middleBaselineDrop(),
+    });
+    glyphs.set(char, glyph);
+  }
+  return glyph;
+}
+
+let baselineDrop: number | undefined;
+/** How far below the middle of the em box ('middle', where fillText centres) the alphabetic baseline lies, at GLYPH_UNIT px. */
+function middleBaselineDrop(): number {
+  if (baselineDrop === undefined) {
+    const ctx = createCanvas(1, 1).getContext('2d');
+    ctx.font = `${GLYPH_UNIT}px ${FONT_FAMILY}`;
+    ctx.textBaseline = 'alphabetic';
+    const alphabetic = ctx.measureText('H').actualBoundingBoxAscent;
+    ctx.textBaseline = 'middle';
+    baselineDrop = alphabetic - ctx.measureText('H').actualBoundingBoxAscent;
+  }
+  return baselineDrop;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

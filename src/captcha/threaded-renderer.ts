@@ -8,7 +8,7 @@ import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 const IDLE_MS = 30_000;
 
 /**
- * Draws captchas on a pool of worker threads (piscina), so that drawing (~0.3 ms of CPU
+ * Draws captchas on a pool of worker threads (piscina), so that drawing (~0.2 ms of CPU
  * each) never holds up the event loop and a process uses more than one core for it.
  * `renderBatch` hands a thread a whole batch in one message (the captcha pool gathers the
  * requests of one turn of the event loop into batches): one message per picture cost half
