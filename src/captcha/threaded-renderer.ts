@@ -34,11 +34,6 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
       maxThreads: threads,
       idleTimeout: IDLE_MS,
       atomics: 'disabled',
-      // A thread is handed its next batch while it draws this one, so it starts on it at
-      // once rather than waiting for the event loop, busy with requests, to read its reply
-      // and send the next (~10% more pictures a second at 128 connections, the idle share
-      // of the CPU from 13% to 2–10%).
-      concurrentTasksPerWorker: 2,
       // Drawing a picture allocates little on the JS heap (Skia's memory is native): a small
       // young generation keeps each thread's isolate from growing tens of MB under load.
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
