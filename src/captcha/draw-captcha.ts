@@ -215,7 +215,7 @@ const GLYPH_UNIT = 100;
 const glyphs = new Map<string, Outline>();
 
 /**
- * The outline of `char` in the captcha font, GLYPH_UNIT pixels high, placed as fillText
+ * The outline of `char` in the captcha font at a font size of GLYPH_UNIT pixels, placed as fillText
  * places it with textAlign 'center' and textBaseline 'middle' at (0, 0). Filling an outline
  * draws the same character as fillText (tested) for a third of the calls into the canvas:
  * no font to set and parse for each character. Taken once per character and thread, from
