@@ -1,4 +1,4 @@
-import type { CaptchaRenderer } from './captcha-renderer.js';
+import type { CaptchaRenderer, PictureBytes } from './captcha-renderer.js';
 import { drawCaptcha } from './draw-captcha.js';
 
 /**
@@ -16,7 +16,7 @@ export class CanvasCaptchaRenderer implements CaptchaRenderer {
     drawCaptcha('0000', width, height);
   }
 
-  async render(text: string): Promise<Buffer> {
-    return drawCaptcha(text, this.width, this.height);
+  async render(text: string): Promise<PictureBytes> {
+    return drawCaptcha(text, this.width, this.height).toString('latin1');
   }
 }

@@ -1,6 +1,7 @@
 // The code a captcha worker thread runs (see threaded-renderer.ts).
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import type { PictureBytes } from './captcha-renderer.js';
 import { drawCaptchas } from './draw-captcha.js';
 
 export interface DrawTask {
@@ -10,7 +11,7 @@ export interface DrawTask {
 }
 
 /** The pictures of a batch, in the order of its texts, each JPEG as a latin1 string (see drawCaptchas). */
-export type DrawnBatch = string[];
+export type DrawnBatch = PictureBytes[];
 
 // Each picture's pixels are read out of Skia into an 84 KB buffer of native memory, freed
 // only when this thread's garbage collector finds it dead. A drawing leaves too little on

@@ -71,11 +71,11 @@ export function drawCaptcha(text: string, width = 120, height = 44): Buffer {
 }
 
 /**
- * Several captchas, each JPEG as a "binary" string (one character per byte, latin1): what a
- * captcha thread sends back for a batch. A string crosses to the main thread as a copy on its
- * JavaScript heap, collected with the request that sends it; an ArrayBuffer arrives as native
- * memory that V8 frees only at a full collection, and under load tens of MB of pictures
- * already sent waited for one.
+ * Several captchas, each JPEG as a "binary" string (one character per byte, latin1; see
+ * PictureBytes): what a captcha thread sends back for a batch. A string crosses to the main
+ * thread as a copy on its JavaScript heap and stays there until it is served; an ArrayBuffer
+ * arrives as native memory that V8 frees only at a full collection, and under load tens of MB
+ * of pictures already sent waited for one.
  */
 export function drawCaptchas(texts: readonly string[], width = 120, height = 44): string[] {
   return texts.map((text) => drawInto(text, width, height).toString('latin1'));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Piscina } from 'piscina';
 import type { DrawnBatch, DrawTask } from './captcha-worker.js';
-import type { CaptchaRenderer } from './captcha-renderer.js';
+import type { CaptchaRenderer, PictureBytes } from './captcha-renderer.js';
 import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
@@ -41,16 +41,16 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   }
 
   /** One picture (a batch of one). */
-  async render(text: string): Promise<Buffer> {
+  async render(text: string): Promise<PictureBytes> {
     const [image] = await this.renderBatch([text]);
     return image!;
   }
 
   /** The texts' pictures, drawn on one thread: one message each way for the whole batch. */
-  async renderBatch(texts: readonly string[]): Promise<Buffer[]> {
+  async renderBatch(texts: readonly string[]): Promise<PictureBytes[]> {
     const images = await this.pool.run({ texts, width: this.width, height: this.height });
     if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
-    return images.map((image) => Buffer.from(image, 'latin1'));
+    return images;
   }
 
   async close(): Promise<void> {

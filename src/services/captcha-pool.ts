@@ -1,9 +1,9 @@
-import type { CaptchaRenderer } from '../captcha/captcha-renderer.js';
+import type { CaptchaRenderer, PictureBytes } from '../captcha/captcha-renderer.js';
 
 /** A captcha's text and its picture, drawn together. */
 export interface DrawnCaptcha {
   text: string;
-  image: Buffer;
+  image: PictureBytes;
 }
 
 /** What the pool has done since it started (for /metrics and the bench). */

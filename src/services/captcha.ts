@@ -79,7 +79,8 @@ export class CaptchaService {
       this.settings.ttlSeconds * 1000,
     );
     this.events.captchaDrawn();
-    return ok({ image, contentType: this.renderer.contentType, text });
+    // The picture becomes a Buffer only now, as the request is answered (see PictureBytes).
+    return ok({ image: Buffer.from(image, 'latin1'), contentType: this.renderer.contentType, text });
   }
 
   /** One captcha, one try: the stored code is deleted whatever the answer. */

@@ -10,7 +10,7 @@ import { PRODUCTION_TOKEN_ENV } from '../helpers/production-env.js';
 /** Remembers the text it last drew, so a test can answer the captcha without the test hooks. */
 class RememberingRenderer extends CanvasCaptchaRenderer {
   last = '';
-  override render(text: string): Promise<Buffer> {
+  override render(text: string): Promise<string> {
     this.last = text;
     return super.render(text);
   }

@@ -7,21 +7,22 @@ import { API, newUuid, startTestApp, type TestApp } from '../helpers/app.js';
 /** The real threaded renderer, keeping every picture it drew (to tell drawn from handed out). */
 class RecordingRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
-  readonly drawn = new Map<string, string>(); // picture (hex) → its text
+  /** Picture (its bytes in hex, to compare with a served one) → its text. */
+  readonly drawn = new Map<string, string>();
   /** How many pictures each batch asked for, in order. */
   readonly batches: number[] = [];
   private readonly inner = new ThreadedCaptchaRenderer(2);
 
-  async render(text: string): Promise<Buffer> {
+  async render(text: string): Promise<string> {
     const image = await this.inner.render(text);
-    this.drawn.set(image.toString('hex'), text);
+    this.drawn.set(Buffer.from(image, 'latin1').toString('hex'), text);
     return image;
   }
 
-  async renderBatch(texts: readonly string[]): Promise<Buffer[]> {
+  async renderBatch(texts: readonly string[]): Promise<string[]> {
     this.batches.push(texts.length);
     const images = await this.inner.renderBatch(texts);
-    images.forEach((image, i) => this.drawn.set(image.toString('hex'), texts[i]!));
+    images.forEach((image, i) => this.drawn.set(Buffer.from(image, 'latin1').toString('hex'), texts[i]!));
     return images;
   }
 
