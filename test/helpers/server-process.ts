@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { startScriptNodeOptions } from '../../bench/lib/server.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -13,10 +14,12 @@ export interface ServerProcess {
 
 /**
  * Starts the server on a free port and waits for its (info-level) listening line: the
- * sources through tsx, or `script`, a compiled `main.js` (what `npm start` runs).
+ * sources through tsx, or `script`, a compiled `main.js`, with the node options `npm start`
+ * gives it (so that a V8 option this Node no longer knows fails here, not in production).
  */
 export function startServerProcess(env: Record<string, string>, script?: string): Promise<ServerProcess> {
-  const args = script === undefined ? ['--import', 'tsx', 'src/main.ts'] : [script];
+  const args =
+    script === undefined ? ['--import', 'tsx', 'src/main.ts'] : [...startScriptNodeOptions(), script];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
