@@ -1,12 +1,12 @@
-// `node --import tsx bench/memory.ts [--env KEY=VALUE …] [--seconds 5]`: where a server's
-// memory goes. Starts the built service (dist/main.cjs, as bench/run.ts does: build it first
-// with `npm run build:server`) on SQLite and the in-process store, and after start-up, after
-// the pool fills, after GET /imageCode, POST /smsCode (32 and 128 connections, a new phone
-// each) and logins, prints its RSS now and at peak (VmRSS, VmHWM) beside the main thread's V8
+// `node --import tsx bench/memory.ts [--env KEY=VALUE …] [--seconds 5] [--idle 40]`: where a
+// server's memory goes. Starts the built service (dist/main.cjs, as bench/run.ts does: build
+// it first with `npm run build:server`) on SQLite and the in-process store, and after
+// start-up, after the pool fills, after GET /imageCode, POST /smsCode (32 and 128
+// connections, a new phone each), logins and `--idle` seconds without requests (0: not
+// waited for), prints its RSS now and at peak (VmRSS, VmHWM) beside the main thread's V8
 // heap by space and its external memory (from /metrics), the threads it runs, and its
 // resident memory by kind of mapping (/proc/<pid>/smaps: files, malloc heaps, mimalloc's
-// arenas, V8's pages). Not part of
-// the service; see bench/README.md "Memory".
+// arenas, V8's pages). Not part of the service; see bench/README.md "Memory".
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     env: { type: 'string', multiple: true },
     seconds: { type: 'string', default: '5' },
     accounts: { type: 'string', default: '1000' },
+    idle: { type: 'string', default: '40' },
   },
 });
 const extraEnv = Object.fromEntries(
@@ -119,6 +120,13 @@ try {
       timing,
     });
     await report(`POST /sessions @ ${connections}`);
+  }
+  // What the process gives back once the load is over: the drawing threads exit after 30 s
+  // without work, and V8 shrinks its heap when the process is idle.
+  const idleSeconds = Number(values.idle);
+  if (idleSeconds > 0) {
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+    await report(`idle ${idleSeconds} s after the loads`);
   }
 } finally {
   await server.stop();
