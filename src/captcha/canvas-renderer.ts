@@ -1,5 +1,5 @@
 import type { CaptchaRenderer, PictureBytes } from './captcha-renderer.js';
-import { drawCaptcha } from './draw-captcha.js';
+import { drawCaptcha, drawCaptchas } from './draw-captcha.js';
 
 /**
  * Draws each captcha on the calling thread (the event loop): for tests, tools and
@@ -17,6 +17,7 @@ export class CanvasCaptchaRenderer implements CaptchaRenderer {
   }
 
   async render(text: string): Promise<PictureBytes> {
-    return drawCaptcha(text, this.width, this.height).toString('latin1');
+    const [picture] = drawCaptchas([text], this.width, this.height);
+    return picture!;
   }
 }
