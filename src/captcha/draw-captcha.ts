@@ -3,6 +3,7 @@ import path from 'node:path';
 import type * as CanvasModule from '@napi-rs/canvas';
 import type { Canvas, Path2D as Outline, SKRSContext2D } from '@napi-rs/canvas';
 import type * as JpegTurboModule from '@julusian/jpeg-turbo';
+import type { PictureBytes } from './captcha-renderer.js';
 import { CAPTCHA_FONT_FILE } from '../paths.js';
 
 // Skia is a large native library: required here, where the drawing is, so that only the
@@ -77,7 +78,7 @@ export function drawCaptcha(text: string, width = 120, height = 44): Buffer {
  * arrives as native memory that V8 frees only at a full collection, and under load tens of MB
  * of pictures already sent waited for one.
  */
-export function drawCaptchas(texts: readonly string[], width = 120, height = 44): string[] {
+export function drawCaptchas(texts: readonly string[], width = 120, height = 44): PictureBytes[] {
   return texts.map((text) => drawInto(text, width, height).toString('latin1'));
 }
 
