@@ -18,6 +18,9 @@ const IDLE_MS = 30_000;
 export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
   private readonly pool: Piscina<DrawTask, DrawnBatch>;
+  /** Batches asked for and not yet answered, running or queued. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing = false;
 
   constructor(
     threads: number,
@@ -48,14 +51,22 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
 
   /** The texts' pictures, drawn on one thread: one message each way for the whole batch. */
   async renderBatch(texts: readonly string[]): Promise<PictureBytes[]> {
-    const images = await this.pool.run({ texts, width: this.width, height: this.height });
+    if (this.closing) throw new Error('the captcha renderer is closed');
+    const drawn = this.pool.run({ texts, width: this.width, height: this.height });
+    this.inFlight.add(drawn);
+    const images = await drawn.finally(() => this.inFlight.delete(drawn));
     if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
     return images;
   }
 
   async close(): Promise<void> {
-    // Lets the batches in flight finish (a few ms) before the threads stop: a thread stopped
-    // inside libjpeg-turbo's binding aborted the whole process (an uncaught C++ Napi::Error).
+    // A thread stopped inside libjpeg-turbo's binding aborts the whole process (an uncaught
+    // C++ Napi::Error), and piscina's close can stop a thread in the middle of a batch (with
+    // two threads and a queue, it counts one thread as done twice) and fails the batches
+    // still queued: so every batch asked for is drawn first (a few ms each), with no thread
+    // busy when piscina stops them.
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight]);
     await this.pool.close();
   }
 }

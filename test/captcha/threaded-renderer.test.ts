@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { ThreadedCaptchaRenderer } from '../../src/captcha/threaded-renderer.js';
+import { ROOT } from '../helpers/server-process.js';
 
 /** Pixels dark enough to be ink (characters and curves), in a decoded captcha. */
 async function inkOf(picture: string): Promise<number> {
@@ -61,5 +64,19 @@ describe('the threaded captcha renderer', () => {
         [0xff, 0xd8, 0xff],
         'JPEG signature',
       );
+  });
+
+  it('closing while both threads draw draws every batch asked for, refuses later ones, and never aborts the process', async () => {
+    // Piscina's own close stopped a thread in the middle of a batch and failed the batches
+    // still queued; a thread stopped inside libjpeg-turbo's binding aborted the whole process.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'test/helpers/close-renderer-while-drawing.ts', '12'],
+      { cwd: ROOT },
+    );
+    const report = JSON.parse(stdout) as Record<string, number>;
+    assert.equal(report.lost, 0, stdout);
+    assert.equal(report.refusedAfterClose, 12, stdout);
+    assert.ok((report.batches ?? 0) >= 24, stdout);
   });
 });
