@@ -62,6 +62,32 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('every schema that validates requests, and every shared one, is valid JSON Schema', () => {
+    // Start-up compiles the schemas without checking them against the meta-schema (app.ts).
+    const ajv = new Ajv({ strict: false });
+    const problems: string[] = [];
+    const check = (where: string, schema: unknown) => {
+      if (!ajv.validateSchema(schema as object)) problems.push(`${where}: ${ajv.errorsText(ajv.errors)}`);
+    };
+    let checked = 0;
+    for (const [id, schema] of Object.entries(t.app.getSchemas())) {
+      check(id, schema);
+      checked += 1;
+    }
+    for (const route of t.app.registeredRoutes) {
+      for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+        const schema = route.schema?.[part];
+        if (schema === undefined) continue;
+        check(`${route.method} ${route.url} ${part}`, schema);
+        checked += 1;
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(checked >= 20, `${checked} schemas`);
+    check('a misspelt type', { type: 'strnig' });
+    assert.equal(problems.length, 1, 'the check tells a wrong schema');
+  });
+
   it('has examples for every JSON body, and each validates against its schema', () => {
     const ajv = new Ajv({ strict: false, formats: { binary: true } });
     ajv.addSchema(doc, 'openapi', undefined, false);

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { SwaggerTransformObject } from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { renderMessage, retMessageKey } from '../../messages.js';
 import { RET } from '../../ret.js';
@@ -10,6 +10,7 @@ export interface RegisteredRoute {
   url: string;
   /** Left out of the document on purpose (static files, the document itself, /metrics). */
   hidden: boolean;
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -153,12 +154,13 @@ function namedReplies(schema: Record<string, unknown> | undefined): Record<strin
 
 /** The OpenAPI document, generated from the same schemas that validate requests. */
 async function openApi(app: FastifyInstance): Promise<void> {
-  // Every route as registered, so that a test can prove the document leaves none out.
+  // Every route as registered, so that a test can prove the document leaves none out and
+  // check each schema against JSON Schema's meta-schema (which start-up does not).
   const routes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      routes.push({ method, url: route.url, hidden: route.schema?.hide === true });
+      routes.push({ method, url: route.url, hidden: route.schema?.hide === true, schema: route.schema });
     }
   });
   await app.register(swagger, {
