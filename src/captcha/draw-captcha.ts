@@ -31,6 +31,12 @@ function registerFont(): void {
 interface Surface {
   canvas: Canvas;
   ctx: SKRSContext2D;
+  /**
+   * The canvas's size in pixels, kept as plain numbers: `canvas.width` is a call into the
+   * native module (~0.35 µs), and the specks and the encoder asked for it 26 times a picture.
+   */
+  pixelWidth: number;
+  pixelHeight: number;
   /** Where libjpeg-turbo writes the JPEG: as large as any JPEG of this size can be. */
   jpeg: Buffer;
 }
@@ -48,6 +54,8 @@ function surfaceOf(width: number, height: number): Surface {
     surface = {
       canvas,
       ctx: canvas.getContext('2d'),
+      pixelWidth: width,
+      pixelHeight: height,
       jpeg: Buffer.alloc(jpeg.bufferSize({ width, height, subsampling: jpeg.SAMP_420 })),
     };
     surfaces.set(key, surface);
@@ -98,7 +106,7 @@ function drawInto(text: string, width: number, height: number): Buffer {
   // Drawn in CSS pixels (`width` × `height`) on a canvas CAPTCHA_PIXEL_RATIO times larger.
   const ratio = CAPTCHA_PIXEL_RATIO;
   const surface = surfaceOf(width * ratio, height * ratio);
-  const { canvas, ctx } = surface;
+  const { canvas, ctx, pixelWidth, pixelHeight } = surface;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
 
   const baseHue = between(0, 360);
@@ -143,14 +151,7 @@ function drawInto(text: string, width: number, height: number): Buffer {
   // alpha. The specks go on last, over the ink where they fall, as noise does.
   const pixels = canvas.data();
   for (let i = 0; i < SPECKS; i++) {
-    speck(
-      pixels,
-      canvas.width,
-      canvas.height,
-      between(0, width) * ratio,
-      between(0, height) * ratio,
-      2 * ratio,
-    );
+    speck(pixels, pixelWidth, pixelHeight, between(0, width) * ratio, between(0, height) * ratio, 2 * ratio);
   }
 
   // JPEG is about half of PNG's bytes at the same size, and just as readable. Encoded by
@@ -158,8 +159,8 @@ function drawInto(text: string, width: number, height: number): Buffer {
   // @napi-rs/canvas builds without it (~200 µs, most of a drawing's cost).
   return jpeg.compressSync(pixels, surface.jpeg, {
     format: jpeg.FORMAT_RGBA,
-    width: canvas.width,
-    height: canvas.height,
+    width: pixelWidth,
+    height: pixelHeight,
     quality: JPEG_QUALITY,
     subsampling: jpeg.SAMP_420,
   });
@@ -194,9 +195,14 @@ function speck(
   }
 }
 
-/** A CSS colour, in whole degrees and percents: a shorter string is cheaper to make and for the canvas to parse. */
+/**
+ * A CSS colour given in whole degrees and percents, as `#rrggbb`: the canvas parses a hex
+ * colour in two thirds of the time of an `hsl()` one (0.78 against 1.18 µs), and a picture
+ * sets seven.
+ */
 function hsl(hue: number, saturation: number, lightness: number): string {
-  return `hsl(${Math.round(hue)}, ${saturation}%, ${Math.round(lightness)}%)`;
+  const [r, g, b] = hslToRgb(Math.round(hue), saturation, Math.round(lightness));
+  return `#${((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1)}`;
 }
 
 /** CSS's hsl() → sRGB bytes (CSS Color 4, "Converting HSL colors to sRGB colors"). */
