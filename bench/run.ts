@@ -35,6 +35,8 @@ interface Settings {
   seconds: number;
   warmupSeconds: number;
   connections: number[];
+  /** Alternations of bare Fastify, /healthz and GET /users in the users group; each row is the median round. */
+  rounds: number;
   groups: Group[];
   cpuProf: boolean;
   logLevel: string;
@@ -58,6 +60,7 @@ const USAGE = `npm run bench -- [options]
   --quick                     short run: 2 s per scenario after 1 s warm-up, one growth round
   --duration S, --warmup S    seconds per measurement / warm-up (BENCH_DURATION, BENCH_WARMUP; default 5 and 2)
   --connections 32,128        connection counts (BENCH_CONNECTIONS)
+  --rounds N                  bare Fastify, /healthz and GET /users measured in turn N times (BENCH_ROUNDS, default 3); each row is the median round
   --only a,b / --skip a,b     groups: ${GROUPS.join(', ')}
   --cpu-prof                  a fresh server per group, run with --cpu-prof; profiles summarised in the output
   --log-level warn            the server's LOG_LEVEL (BENCH_LOG_LEVEL; its output goes to bench/results/*.log)
@@ -82,6 +85,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
       only: { type: 'string' },
       skip: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
@@ -139,6 +143,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     seconds: number(values.duration ?? env.BENCH_DURATION, quick ? 2 : 5, '--duration', 1),
     warmupSeconds: number(values.warmup ?? env.BENCH_WARMUP, quick ? 1 : 2, '--warmup'),
     connections,
+    rounds: number(values.rounds ?? env.BENCH_ROUNDS, 3, '--rounds', 1),
     groups: only.filter((g) => !skip.includes(g)),
     cpuProf: values['cpu-prof'] ?? false,
     logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
@@ -207,12 +212,13 @@ function log(message: string): void {
   process.stderr.write(`[bench ${((performance.now() / 1000) | 0).toString().padStart(4)} s] ${message}\n`);
 }
 
-function logRow(row: Row): void {
+/** Logs a measurement and, unless `keep` is false (a round of several), adds it to the table. */
+function logRow(row: Row, keep = true): void {
   log(
     `  ${row.scenario} @ ${row.connections}: ${row.rate.toFixed(1)} ${row.unit}, p50 ${row.p50Ms.toFixed(2)} ms, ` +
       `p99 ${row.p99Ms.toFixed(2)} ms${row.bad > 0 ? `, ${row.bad} wrong` : ''}`,
   );
-  rows.push(row);
+  if (keep) rows.push(row);
 }
 
 /** The service as `npm start` runs it: compiled to dist/ (built once at the start of the run). */
@@ -331,48 +337,85 @@ async function usersGroup(): Promise<void> {
     await withService('users', async (service) => {
       const cookies = await sessionFile(service.origin, settings.accounts, 64, workDir);
       for (const connections of settings.connections) {
-        log(`bare Fastify and GET /users at ${connections} connections (wrk)`);
-        logRow(
-          await wrkScenario({
-            key: 'bare',
-            scenario: 'bare Fastify JSON (floor)',
-            origin: bare.origin,
-            serverPid: bare.pid,
-            connections,
-            script: scripts.bare,
-            timing,
-          }),
-        );
-        logRow(
-          await wrkScenario({
-            key: 'healthz',
-            scenario: 'GET /healthz (service floor)',
-            origin: service.origin,
-            serverPid: service.pid,
-            drainOrigin: service.origin,
-            connections,
-            script: scripts.healthz,
-            timing,
-          }),
-        );
-        logRow(
-          await wrkScenario({
-            key: 'users',
-            scenario: 'GET /users',
-            origin: service.origin,
-            serverPid: service.pid,
-            drainOrigin: service.origin,
-            connections,
-            script: scripts.users,
-            args: [cookies],
-            timing,
-          }),
-        );
+        const measure = {
+          bare: () =>
+            wrkScenario({
+              key: 'bare',
+              scenario: 'bare Fastify JSON (floor)',
+              origin: bare.origin,
+              serverPid: bare.pid,
+              connections,
+              script: scripts.bare,
+              timing,
+            }),
+          healthz: () =>
+            wrkScenario({
+              key: 'healthz',
+              scenario: 'GET /healthz (service floor)',
+              origin: service.origin,
+              serverPid: service.pid,
+              drainOrigin: service.origin,
+              connections,
+              script: scripts.healthz,
+              timing,
+            }),
+          users: () =>
+            wrkScenario({
+              key: 'users',
+              scenario: 'GET /users',
+              origin: service.origin,
+              serverPid: service.pid,
+              drainOrigin: service.origin,
+              connections,
+              script: scripts.users,
+              args: [cookies],
+              timing,
+            }),
+        };
+        // Other tenants' load comes and goes within seconds on a shared machine: the floor and
+        // the service are measured in turn, several times, and each is reported by its median
+        // round, so that one noisy moment does not decide a ratio.
+        const rounds: Record<keyof typeof measure, Row[]> = { bare: [], healthz: [], users: [] };
+        for (let round = 1; round <= settings.rounds; round++) {
+          log(
+            `bare Fastify, /healthz and GET /users at ${connections} connections (wrk)` +
+              (settings.rounds > 1 ? `, round ${round} of ${settings.rounds}` : ''),
+          );
+          for (const key of ['bare', 'healthz', 'users'] as const) {
+            const row = await measure[key]();
+            logRow(row, false);
+            rounds[key].push(row);
+          }
+        }
+        for (const key of ['bare', 'healthz', 'users'] as const) rows.push(medianRound(rounds[key]));
+        if (settings.rounds > 1) {
+          const ratios = (key: 'healthz' | 'users') =>
+            rounds[key].map((row, i) => fmt(row.rate / (rounds.bare[i]?.rate ?? NaN), 2)).join(', ');
+          log(
+            `  of bare Fastify, round by round: /healthz ${ratios('healthz')}; GET /users ${ratios('users')}`,
+          );
+        }
       }
     });
   } finally {
     await stop(bare);
   }
+}
+
+/** The round with the median rate (the lower middle one of an even count), noting every round's rate. */
+function medianRound(measured: Row[]): Row {
+  const sorted = [...measured].sort((a, b) => a.rate - b.rate);
+  const median = sorted[(sorted.length - 1) >> 1];
+  if (median === undefined) throw new Error('no round was measured');
+  if (measured.length === 1) return median;
+  return {
+    ...median,
+    extra: {
+      ...median.extra,
+      rounds: measured.length,
+      roundRates: measured.map((r) => fmt(r.rate)).join('/'),
+    },
+  };
 }
 
 async function imageCodeGroup(): Promise<void> {
