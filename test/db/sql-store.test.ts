@@ -161,6 +161,36 @@ for (const backend of backends) {
       }
     });
 
+    it('closing writes the audit entries already handed over before the connection goes', async () => {
+      const fresh = await backend.fresh();
+      drops.push(fresh.drop);
+      const store = await openDatabase(configFor(fresh.url));
+      const entries = Array.from({ length: 5 }, (_, i) => ({
+        at: 1_000 + i,
+        userId: null,
+        phone: null,
+        action: 'sms_sent',
+        outcome: 'sent',
+        ip: null,
+        userAgent: null,
+        detail: `closing ${i}`,
+      }));
+      // Not awaited: the service's close can come while requests are still writing theirs.
+      const writes = entries.map((entry) => store.appendAudit(entry));
+      await store.close();
+      await Promise.all(writes);
+      const reopened = await openDatabase(configFor(fresh.url));
+      try {
+        const written = await reopened.listAudit(null, 0, 10);
+        assert.deepEqual(
+          written.items.map((e) => e.detail),
+          entries.map((e) => e.detail).reverse(),
+        );
+      } finally {
+        await reopened.close();
+      }
+    });
+
     it('lookups keep working when a newer release adds a column under them (prepared statements renew)', async () => {
       const fresh = await backend.fresh();
       drops.push(fresh.drop);

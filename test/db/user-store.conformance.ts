@@ -438,5 +438,43 @@ export function accountDatabaseConformance(subject: AccountDatabaseUnderTest): v
       assert.ok(everyone.total >= 3);
       assert.equal(everyone.items[0]?.userId, null);
     });
+
+    it('writes audit entries made at once, in the order they were made, and refuses only one it cannot write', async () => {
+      const user = await db.createUser(newUser(), newSession());
+      assert.ok(user);
+      const entry = {
+        userId: user.id,
+        phone: null,
+        ip: null,
+        userAgent: null,
+        detail: null,
+        outcome: 'sent',
+      };
+      // `action` is NOT NULL: the database refuses the entry that has none.
+      const refusedAt = 17;
+      const writes = Array.from({ length: CALLERS }, (_, i) =>
+        db.appendAudit({
+          ...entry,
+          at: NOW + i,
+          action: i === refusedAt ? (null as unknown as string) : 'sms_sent',
+        }),
+      );
+      const outcomes = await Promise.allSettled(writes);
+      assert.deepEqual(
+        outcomes.map((outcome, i) => [i, outcome.status]),
+        outcomes.map((_, i) => [i, i === refusedAt ? 'rejected' : 'fulfilled']),
+      );
+      const refused = outcomes[refusedAt];
+      assert.ok(refused?.status === 'rejected' && refused.reason instanceof StorageError);
+      const written = await db.listAudit(user.id, 0, CALLERS);
+      assert.equal(written.total, CALLERS - 1);
+      assert.deepEqual(
+        written.items.map((e) => e.at),
+        Array.from({ length: CALLERS }, (_, i) => NOW + i)
+          .filter((_, i) => i !== refusedAt)
+          .reverse(),
+        'newest first is last made first: the order they were made in',
+      );
+    });
   });
 }
