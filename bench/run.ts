@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEED_PHONE_PREFIX } from './seed-accounts.js';
 import { pgRedisEnvironment, serverEnv, sqliteEnvironment, type Environment } from './lib/environments.js';
-import { countAsStorage, machineInfo, processTree, type MachineInfo } from './lib/procfs.js';
+import { countAsStorage, machineInfo, pinProcess, processTree, type MachineInfo } from './lib/procfs.js';
 import { summariseProfile } from './profile-summary.js';
 import {
   flowScenario,
@@ -37,6 +37,8 @@ interface Settings {
   connections: number[];
   /** Alternations of bare Fastify, /healthz and GET /users in the users group; each row is the median round. */
   rounds: number;
+  /** Server and load generator on cores of their own in the users group (sqlite profile, ≥ 2 cores). */
+  pin: boolean;
   groups: Group[];
   cpuProf: boolean;
   logLevel: string;
@@ -61,6 +63,7 @@ const USAGE = `npm run bench -- [options]
   --duration S, --warmup S    seconds per measurement / warm-up (BENCH_DURATION, BENCH_WARMUP; default 5 and 2)
   --connections 32,128        connection counts (BENCH_CONNECTIONS)
   --rounds N                  bare Fastify, /healthz and GET /users measured in turn N times (BENCH_ROUNDS, default 3); each row is the median round
+  --pin on|off                in the users group (sqlite profile), the server on the last core and wrk on the others (BENCH_PIN, default on)
   --only a,b / --skip a,b     groups: ${GROUPS.join(', ')}
   --cpu-prof                  a fresh server per group, run with --cpu-prof; profiles summarised in the output
   --log-level warn            the server's LOG_LEVEL (BENCH_LOG_LEVEL; its output goes to bench/results/*.log)
@@ -86,6 +89,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       rounds: { type: 'string' },
+      pin: { type: 'string' },
       only: { type: 'string' },
       skip: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
@@ -134,6 +138,8 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   };
   const only = list(values.only) ?? [...GROUPS];
   const skip = list(values.skip) ?? [];
+  const pin = values.pin ?? env.BENCH_PIN ?? 'on';
+  if (pin !== 'on' && pin !== 'off') throw new Error(`--pin must be on or off, got "${pin}"`);
   const connections = (values.connections ?? env.BENCH_CONNECTIONS ?? '32,128')
     .split(',')
     .map((c) => number(c.trim(), 0, '--connections', 1));
@@ -144,6 +150,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     warmupSeconds: number(values.warmup ?? env.BENCH_WARMUP, quick ? 1 : 2, '--warmup'),
     connections,
     rounds: number(values.rounds ?? env.BENCH_ROUNDS, 3, '--rounds', 1),
+    pin: pin === 'on',
     groups: only.filter((g) => !skip.includes(g)),
     cpuProf: values['cpu-prof'] ?? false,
     logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
@@ -331,74 +338,118 @@ async function startupGroup(): Promise<void> {
   }
 }
 
+/**
+ * Where the users group runs, with `--pin on`: the server (one process, one busy thread) on
+ * the last core, wrk on the others. Unpinned on a 2-core machine, the scheduler put wrk's
+ * threads and the server's main thread on the same core in some rounds and not in others, and
+ * /healthz read 0.42, 0.85 and 0.54 of bare Fastify in three rounds of one run. Undefined when
+ * not pinning: the pg-redis profile (several processes and the databases), one core, no taskset.
+ */
+function usersPlacement():
+  { server: string; client: string; clientThreads: number; all: string } | undefined {
+  const cores = os.availableParallelism();
+  if (!settings.pin || settings.profile !== 'sqlite' || cores < 2) return undefined;
+  return {
+    server: String(cores - 1),
+    client: cores === 2 ? '0' : `0-${cores - 2}`,
+    clientThreads: cores - 1,
+    all: `0-${cores - 1}`,
+  };
+}
+
 async function usersGroup(): Promise<void> {
+  let placement = usersPlacement();
   const bare = await start('bare', 'bench/bare-server.ts', { LOG_LEVEL: 'silent' });
+  if (placement !== undefined && !pinProcess(bare.pid, placement.server)) {
+    notes.push('users group not pinned to cores: taskset is missing or refused');
+    placement = undefined;
+  }
+  const usersTiming: Timing =
+    placement === undefined
+      ? timing
+      : { ...timing, threads: placement.clientThreads, clientCpus: placement.client };
+  if (placement !== undefined) {
+    log(`users group: servers on core ${placement.server}, wrk on core(s) ${placement.client}`);
+    notes.push(
+      `users group: the servers ran on core ${placement.server} and wrk (${placement.clientThreads} thread(s)) on core(s) ${placement.client} (--pin on)`,
+    );
+  }
   try {
     await withService('users', async (service) => {
-      const cookies = await sessionFile(service.origin, settings.accounts, 64, workDir);
-      for (const connections of settings.connections) {
-        const measure = {
-          bare: () =>
-            wrkScenario({
-              key: 'bare',
-              scenario: 'bare Fastify JSON (floor)',
-              origin: bare.origin,
-              serverPid: bare.pid,
-              connections,
-              script: scripts.bare,
-              timing,
-            }),
-          healthz: () =>
-            wrkScenario({
-              key: 'healthz',
-              scenario: 'GET /healthz (service floor)',
-              origin: service.origin,
-              serverPid: service.pid,
-              drainOrigin: service.origin,
-              connections,
-              script: scripts.healthz,
-              timing,
-            }),
-          users: () =>
-            wrkScenario({
-              key: 'users',
-              scenario: 'GET /users',
-              origin: service.origin,
-              serverPid: service.pid,
-              drainOrigin: service.origin,
-              connections,
-              script: scripts.users,
-              args: [cookies],
-              timing,
-            }),
-        };
-        // Other tenants' load comes and goes within seconds on a shared machine: the floor and
-        // the service are measured in turn, several times, and each is reported by its median
-        // round, so that one noisy moment does not decide a ratio.
-        const rounds: Record<keyof typeof measure, Row[]> = { bare: [], healthz: [], users: [] };
-        for (let round = 1; round <= settings.rounds; round++) {
-          log(
-            `bare Fastify, /healthz and GET /users at ${connections} connections (wrk)` +
-              (settings.rounds > 1 ? `, round ${round} of ${settings.rounds}` : ''),
-          );
-          for (const key of ['bare', 'healthz', 'users'] as const) {
-            const row = await measure[key]();
-            logRow(row, false);
-            rounds[key].push(row);
-          }
-        }
-        for (const key of ['bare', 'healthz', 'users'] as const) rows.push(medianRound(rounds[key]));
-        if (settings.rounds > 1) {
-          const ratios = (key: 'healthz' | 'users') =>
-            rounds[key].map((row, i) => fmt(row.rate / (rounds.bare[i]?.rate ?? NaN), 2)).join(', ');
-          log(
-            `  of bare Fastify, round by round: /healthz ${ratios('healthz')}; GET /users ${ratios('users')}`,
-          );
-        }
+      if (placement !== undefined) pinProcess(service.pid, placement.server);
+      try {
+        await measureUsers(service, usersTiming);
+      } finally {
+        // The service serves the later groups too, on every core.
+        if (placement !== undefined) pinProcess(service.pid, placement.all);
       }
     });
   } finally {
     await stop(bare);
+  }
+
+  async function measureUsers(service: RunningServer, timing: Timing): Promise<void> {
+    const cookies = await sessionFile(service.origin, settings.accounts, 64, workDir);
+    for (const connections of settings.connections) {
+      const measure = {
+        bare: () =>
+          wrkScenario({
+            key: 'bare',
+            scenario: 'bare Fastify JSON (floor)',
+            origin: bare.origin,
+            serverPid: bare.pid,
+            connections,
+            script: scripts.bare,
+            timing,
+          }),
+        healthz: () =>
+          wrkScenario({
+            key: 'healthz',
+            scenario: 'GET /healthz (service floor)',
+            origin: service.origin,
+            serverPid: service.pid,
+            drainOrigin: service.origin,
+            connections,
+            script: scripts.healthz,
+            timing,
+          }),
+        users: () =>
+          wrkScenario({
+            key: 'users',
+            scenario: 'GET /users',
+            origin: service.origin,
+            serverPid: service.pid,
+            drainOrigin: service.origin,
+            connections,
+            script: scripts.users,
+            args: [cookies],
+            timing,
+          }),
+      };
+      // Other tenants' load comes and goes within seconds on a shared machine: the floor and
+      // the service are measured in turn, several times, and each is reported by its median
+      // round, so that one noisy moment does not decide a ratio.
+      const rounds: Record<keyof typeof measure, Row[]> = { bare: [], healthz: [], users: [] };
+      for (let round = 1; round <= settings.rounds; round++) {
+        log(
+          `bare Fastify, /healthz and GET /users at ${connections} connections (wrk)` +
+            (settings.rounds > 1 ? `, round ${round} of ${settings.rounds}` : ''),
+        );
+        for (const key of ['bare', 'healthz', 'users'] as const) {
+          const row = await measure[key]();
+          logRow(row, false);
+          rounds[key].push(row);
+        }
+      }
+      for (const key of ['bare', 'healthz', 'users'] as const) rows.push(medianRound(rounds[key]));
+      if (settings.rounds > 1) {
+        const ratios = (key: 'healthz' | 'users') =>
+          rounds[key].map((row, i) => fmt(row.rate / (rounds.bare[i]?.rate ?? NaN), 2)).join(', ');
+        log(
+          `  of bare Fastify, round by round: /healthz ${ratios('healthz')}; GET /users ${ratios('users')}`,
+        );
+      }
+    }
   }
 }
 

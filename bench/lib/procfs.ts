@@ -1,5 +1,7 @@
 // What the kernel says about processes and the machine: CPU time, peak resident memory,
-// the process tree of a server, and the machine's total CPU use (to see other people's load).
+// the process tree of a server, and the machine's total CPU use (to see other people's load);
+// and which cores a server may run on.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -71,6 +73,14 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Lets `pid`'s threads run only on `cpus` (taskset's list: "1", "0-2"); threads it starts
+ * later inherit that. False when taskset is missing or refuses.
+ */
+export function pinProcess(pid: number, cpus: string): boolean {
+  return spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
 }
 
 /** Machine-wide CPU seconds, busy and total, summed over all cores (from /proc/stat). */

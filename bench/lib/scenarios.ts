@@ -14,6 +14,8 @@ export interface Timing {
   warmupSeconds: number;
   threads: number;
   workDir: string;
+  /** The cores the load generator may run on (taskset's list); unset: any. */
+  clientCpus?: string;
 }
 
 export interface Row {
@@ -164,6 +166,7 @@ export async function wrkScenario(s: WrkScenario): Promise<Row> {
     threads: s.timing.threads,
     script: s.script,
     workDir: s.timing.workDir,
+    cpus: s.timing.clientCpus,
   };
   await quiesce(s.serverPid, s.drainOrigin);
   if (s.timing.warmupSeconds > 0) {

@@ -128,6 +128,8 @@ export interface WrkOptions {
   /** Where to write the generated script. */
   workDir: string;
   timeoutSeconds?: number;
+  /** The cores wrk may run on (taskset's list); unset: any. */
+  cpus?: string;
 }
 
 let scriptCounter = 0;
@@ -152,7 +154,10 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     ...(options.args ?? []),
   ];
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('wrk', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child =
+      options.cpus === undefined
+        ? spawn('wrk', argv, { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('taskset', ['-c', options.cpus, 'wrk', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
