@@ -25,6 +25,7 @@ import {
   type Timing,
 } from './lib/scenarios.js';
 import { ROOT, startScriptNodeOptions, startServer, type RunningServer } from './lib/server.js';
+import type { WrkScript } from './lib/wrk.js';
 
 const GROUPS = ['startup', 'users', 'imageCode', 'refill', 'smsCode', 'login', 'flow', 'growth'] as const;
 type Group = (typeof GROUPS)[number];
@@ -378,7 +379,7 @@ async function usersGroup(): Promise<void> {
     await withService('users', async (service) => {
       if (placement !== undefined) pinProcess(service.pid, placement.server);
       try {
-        await measureUsers(service, usersTiming);
+        await measureFloorAndUsers(bare, service, usersTiming);
       } finally {
         // The service serves the later groups too, on every core.
         if (placement !== undefined) pinProcess(service.pid, placement.all);
@@ -387,68 +388,55 @@ async function usersGroup(): Promise<void> {
   } finally {
     await stop(bare);
   }
+}
 
-  async function measureUsers(service: RunningServer, timing: Timing): Promise<void> {
-    const cookies = await sessionFile(service.origin, settings.accounts, 64, workDir);
-    for (const connections of settings.connections) {
-      const measure = {
-        bare: () =>
-          wrkScenario({
-            key: 'bare',
-            scenario: 'bare Fastify JSON (floor)',
-            origin: bare.origin,
-            serverPid: bare.pid,
-            connections,
-            script: scripts.bare,
-            timing,
-          }),
-        healthz: () =>
-          wrkScenario({
-            key: 'healthz',
-            scenario: 'GET /healthz (service floor)',
-            origin: service.origin,
-            serverPid: service.pid,
-            drainOrigin: service.origin,
-            connections,
-            script: scripts.healthz,
-            timing,
-          }),
-        users: () =>
-          wrkScenario({
-            key: 'users',
-            scenario: 'GET /users',
-            origin: service.origin,
-            serverPid: service.pid,
-            drainOrigin: service.origin,
-            connections,
-            script: scripts.users,
-            args: [cookies],
-            timing,
-          }),
-      };
-      // Other tenants' load comes and goes within seconds on a shared machine: the floor and
-      // the service are measured in turn, several times, and each is reported by its median
-      // round, so that one noisy moment does not decide a ratio.
-      const rounds: Record<keyof typeof measure, Row[]> = { bare: [], healthz: [], users: [] };
-      for (let round = 1; round <= settings.rounds; round++) {
-        log(
-          `bare Fastify, /healthz and GET /users at ${connections} connections (wrk)` +
-            (settings.rounds > 1 ? `, round ${round} of ${settings.rounds}` : ''),
-        );
-        for (const key of ['bare', 'healthz', 'users'] as const) {
-          const row = await measure[key]();
-          logRow(row, false);
-          rounds[key].push(row);
-        }
+/**
+ * bare Fastify, /healthz and GET /users at each connection count, in turn `--rounds` times:
+ * other tenants' load comes and goes within seconds on a shared machine, so each is reported
+ * by its median round, and one noisy moment does not decide a ratio.
+ */
+async function measureFloorAndUsers(
+  bare: RunningServer,
+  service: RunningServer,
+  timing: Timing,
+): Promise<void> {
+  const cookies = await sessionFile(service.origin, settings.accounts, 64, workDir);
+  const targets = {
+    bare: { scenario: 'bare Fastify JSON (floor)', server: bare, script: scripts.bare, args: [] },
+    healthz: { scenario: 'GET /healthz (service floor)', server: service, script: scripts.healthz, args: [] },
+    users: { scenario: 'GET /users', server: service, script: scripts.users, args: [cookies] },
+  } satisfies Record<string, { scenario: string; server: RunningServer; script: WrkScript; args: string[] }>;
+  const keys = ['bare', 'healthz', 'users'] as const;
+  for (const connections of settings.connections) {
+    const rounds: Record<(typeof keys)[number], Row[]> = { bare: [], healthz: [], users: [] };
+    for (let round = 1; round <= settings.rounds; round++) {
+      log(
+        `bare Fastify, /healthz and GET /users at ${connections} connections (wrk)` +
+          (settings.rounds > 1 ? `, round ${round} of ${settings.rounds}` : ''),
+      );
+      for (const key of keys) {
+        const { scenario, server, script, args } = targets[key];
+        const row = await wrkScenario({
+          key,
+          scenario,
+          origin: server.origin,
+          serverPid: server.pid,
+          // The service's hashing queue is drained between runs; the bare server has none.
+          drainOrigin: server === service ? service.origin : undefined,
+          connections,
+          script,
+          args,
+          timing,
+        });
+        logRow(row, false);
+        rounds[key].push(row);
       }
-      for (const key of ['bare', 'healthz', 'users'] as const) rows.push(medianRound(rounds[key]));
-      if (settings.rounds > 1) {
-        const ratios = (key: 'healthz' | 'users') =>
-          rounds[key].map((row, i) => fmt(row.rate / (rounds.bare[i]?.rate ?? NaN), 2)).join(', ');
-        log(
-          `  of bare Fastify, round by round: /healthz ${ratios('healthz')}; GET /users ${ratios('users')}`,
-        );
-      }
+    }
+    for (const key of keys) rows.push(medianRound(rounds[key]));
+    if (settings.rounds > 1) {
+      const ratios = (key: 'healthz' | 'users') =>
+        rounds[key].map((row, i) => fmt(row.rate / (rounds.bare[i]?.rate ?? NaN), 2)).join(', ');
+      log(`  of bare Fastify, round by round: /healthz ${ratios('healthz')}; GET /users ${ratios('users')}`);
     }
   }
 }
