@@ -11,7 +11,7 @@
  * added in; rows tried again on their own may not.
  */
 export class BatchedWrites<Row> {
-  private queue: { row: Row; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private readonly queue: { row: Row; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
   /** The write under way, if any: rows added meanwhile wait for it, then go together. */
   private writing: Promise<void> | undefined;
