@@ -12,6 +12,11 @@ export type PictureBytes = string;
 /** The captcha picture port: draws a text a person can read and a naive OCR cannot. */
 export interface CaptchaRenderer {
   readonly contentType: 'image/png' | 'image/jpeg';
+  /**
+   * How many batches it draws at the same time (its threads); absent: one. The captcha pool
+   * keeps that many batches ahead, so that no thread waits for the next batch.
+   */
+  readonly parallelism?: number;
   render(text: string): Promise<PictureBytes>;
   /**
    * Draws several at once, the pictures in the order of the texts. Optional: a renderer that

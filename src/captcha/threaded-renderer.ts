@@ -17,6 +17,7 @@ const IDLE_MS = 30_000;
  */
 export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
+  readonly parallelism: number;
   private readonly pool: Piscina<DrawTask, DrawnBatch>;
   /** Batches asked for and not yet answered, running or queued. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -29,6 +30,7 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   ) {
     // A missing font stops the start-up rather than a request (the threads load it).
     if (!fs.existsSync(CAPTCHA_FONT_FILE)) throw new Error(`captcha font missing: ${CAPTCHA_FONT_FILE}`);
+    this.parallelism = threads;
     this.pool = new Piscina({
       // From the sources (tests) the worker loads the .ts file through the same --import
       // loader as the main thread, which worker threads inherit.

@@ -26,6 +26,12 @@ export interface CaptchaPoolOptions {
   /** Pictures asked of the renderer in one batch (one message to a thread and back). */
   batch?: number;
   /**
+   * Batches drawn ahead at the same time (default 1): as many as the renderer draws in
+   * parallel. With one, under a sustained GET /imageCode load one of two drawing threads drew
+   * a third less than the other (86–95 against 135–148 µs of CPU per picture served).
+   */
+  aheadBatches?: number;
+  /**
    * Told when a batch drawn ahead fails (never with a text or a picture); drawing ahead
    * pauses a second. A batch drawn for waiting requests fails those requests instead.
    */
@@ -57,17 +63,20 @@ interface Waiter {
  * together (one message to a thread and back per batch, not per picture), and whatever is
  * drawn goes to the waiting requests before it goes into the pool. Filling starts
  * `startAfterMs` after start-up (so that it does not slow the first replies) or at the first
- * `take` if that comes sooner, one batch ahead at a time; under a sustained load it keeps the
- * threads busy beside the batches drawn for waiting requests.
+ * `take` if that comes sooner, with as many batches ahead at a time as the renderer draws in
+ * parallel; under a sustained load it keeps every thread busy beside the batches drawn for
+ * waiting requests.
  * Texts come from `newText` (the service's, from the cryptographic RNG); nothing here logs.
  */
 export class CaptchaPool {
   private readonly ready: DrawnCaptcha[] = [];
   private readonly waiting: Waiter[] = [];
   private readonly batch: number;
+  private readonly aheadBatches: number;
   /** Pictures being drawn now, ahead or for waiting requests. */
   private drawing = 0;
-  private fillingAhead = false;
+  /** Batches drawn ahead now (at most `aheadBatches`). */
+  private drawingAhead = 0;
   private drawScheduled = false;
   private pausedUntil = 0;
   private closed = false;
@@ -85,6 +94,7 @@ export class CaptchaPool {
     private readonly options: CaptchaPoolOptions,
   ) {
     this.batch = Math.max(1, options.batch ?? 16);
+    this.aheadBatches = Math.max(1, options.aheadBatches ?? 1);
     if (options.size > 0) {
       this.starter = setTimeout(() => this.fillAhead(), options.startAfterMs ?? 1000);
       this.starter.unref();
@@ -152,16 +162,20 @@ export class CaptchaPool {
     }
   }
 
-  /** Starts a batch ahead of demand unless one is in flight, the pool is full or filling is paused. */
+  /**
+   * Starts batches ahead of demand, up to `aheadBatches` in flight, unless the pool is full
+   * (counting what is being drawn) or filling is paused.
+   */
   private fillAhead(): void {
-    if (this.fillingAhead || this.closed || Date.now() < this.pausedUntil) return;
-    const wanted = Math.min(
-      this.batch,
-      this.options.size + this.waiting.length - this.ready.length - this.drawing,
-    );
-    if (wanted <= 0) return;
-    this.fillingAhead = true;
-    this.drawBatch(wanted, true);
+    while (this.drawingAhead < this.aheadBatches && !this.closed && Date.now() >= this.pausedUntil) {
+      const wanted = Math.min(
+        this.batch,
+        this.options.size + this.waiting.length - this.ready.length - this.drawing,
+      );
+      if (wanted <= 0) return;
+      this.drawingAhead += 1;
+      this.drawBatch(wanted, true);
+    }
   }
 
   private drawBatch(count: number, ahead: boolean): void {
@@ -173,7 +187,7 @@ export class CaptchaPool {
     drawn.then(
       (images) => {
         this.drawing -= count;
-        if (ahead) this.fillingAhead = false;
+        if (ahead) this.drawingAhead -= 1;
         if (this.closed) return;
         for (let i = 0; i < count; i++) {
           const pair = { text: texts[i]!, image: images[i]! };
@@ -186,7 +200,7 @@ export class CaptchaPool {
       (error: unknown) => {
         this.drawing -= count;
         if (ahead) {
-          this.fillingAhead = false;
+          this.drawingAhead -= 1;
           this.pausedUntil = Date.now() + RETRY_MS;
           this.options.onError?.(error);
         }

@@ -45,6 +45,7 @@ export class CaptchaService {
     this.pool = new CaptchaPool(renderer, () => randomText(CAPTCHA_ALPHABET, settings.length), {
       size: settings.poolSize ?? 0,
       startAfterMs: 1000,
+      aheadBatches: renderer.parallelism ?? 1,
       ...(settings.maxWaiting !== undefined && { maxWaiting: settings.maxWaiting }),
       ...(onPoolError && { onError: onPoolError }),
     });
