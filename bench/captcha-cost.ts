@@ -22,7 +22,8 @@ const batch = Number(values.batch);
 
 // As src/main.ts does before the first captcha thread loads the canvas.
 process.env.MIMALLOC_ALLOW_THP ??= '0';
-const renderer = new ThreadedCaptchaRenderer(threads);
+// Slots for every batch in flight (two lanes per thread), as the server sizes its slab.
+const renderer = new ThreadedCaptchaRenderer(threads, threads * 2 * batch);
 const texts = () => Array.from({ length: batch }, () => randomText(CAPTCHA_ALPHABET, 4));
 await Promise.all(Array.from({ length: threads }, () => renderer.renderBatch(texts()))); // threads up
 
@@ -33,7 +34,10 @@ const started = performance.now();
 async function lane(): Promise<void> {
   while (drawn < count) {
     drawn += batch;
-    for (const image of await renderer.renderBatch(texts())) bytes += image.length;
+    for (const image of await renderer.renderBatch(texts())) {
+      bytes += image.bytes().length;
+      image.release();
+    }
   }
 }
 await Promise.all(Array.from({ length: threads * 2 }, lane));

@@ -309,7 +309,7 @@ const pictures: { config: Config; index: number; file: string }[] = [];
 for (let index = 0; index < COUNT; index++) {
   const text = randomText(CAPTCHA_ALPHABET, LENGTH);
   texts.push(text);
-  const jpeg = await renderer.render(text);
+  const jpeg = (await renderer.render(text)).bytes();
   const decoded = await loadImage(jpeg);
   const canvas = createCanvas(decoded.width, decoded.height);
   const ctx = canvas.getContext('2d');

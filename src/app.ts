@@ -45,6 +45,7 @@ import { AdminService } from './services/admin.js';
 import { AuditService } from './services/audit.js';
 import { ProfileService } from './services/profiles.js';
 import { CaptchaService } from './services/captcha.js';
+import { DEFAULT_BATCH } from './services/captcha-pool.js';
 import type { Services } from './services/index.js';
 import { PhoneRules } from './services/phone.js';
 import { RateLimits } from './services/rate-limits.js';
@@ -188,7 +189,12 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
     overrides.captchaRenderer ??
     (config.captchaThreads === 0
       ? new (await import('./captcha/canvas-renderer.js')).CanvasCaptchaRenderer()
-      : new ThreadedCaptchaRenderer(config.captchaThreads));
+      : new ThreadedCaptchaRenderer(
+          config.captchaThreads,
+          // Every picture that can be alive at once: the pool, the requests waiting for a
+          // drawing, and a batch ahead per thread.
+          config.captchaPoolSize + config.captchaMaxWaiting + DEFAULT_BATCH * config.captchaThreads,
+        ));
   app.addHook('onClose', async () => {
     // Drawing ahead stops first, so that no batch is left to fail as the threads go.
     captchas.close();

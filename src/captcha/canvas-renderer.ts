@@ -1,5 +1,5 @@
-import type { CaptchaRenderer, PictureBytes } from './captcha-renderer.js';
-import { drawCaptcha, drawCaptchas } from './draw-captcha.js';
+import { StringPicture, type CaptchaRenderer, type Picture } from './captcha-renderer.js';
+import { drawCaptcha, drawCaptchaStrings } from './draw-captcha.js';
 
 /**
  * Draws each captcha on the calling thread (the event loop): for tests, tools and
@@ -16,8 +16,8 @@ export class CanvasCaptchaRenderer implements CaptchaRenderer {
     drawCaptcha('0000', width, height);
   }
 
-  async render(text: string): Promise<PictureBytes> {
-    const [picture] = drawCaptchas([text], this.width, this.height);
-    return picture!;
+  async render(text: string): Promise<Picture> {
+    const [picture] = drawCaptchaStrings([text], this.width, this.height);
+    return new StringPicture(picture!);
   }
 }

@@ -1,17 +1,24 @@
 // The code a captcha worker thread runs (see threaded-renderer.ts).
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { PictureBytes } from './captcha-renderer.js';
-import { drawCaptchas } from './draw-captcha.js';
+import { drawCaptchaView } from './draw-captcha.js';
+import { SLOT_BYTES } from './picture-slab.js';
 
 export interface DrawTask {
   texts: readonly string[];
   width: number;
   height: number;
+  /** The shared slab (PictureSlab) and the slot of each text's picture; absent: none was free. */
+  slab?: SharedArrayBuffer;
+  slots?: readonly number[];
 }
 
-/** The pictures of a batch, in the order of its texts, each JPEG as a latin1 string (see drawCaptchas). */
-export type DrawnBatch = PictureBytes[];
+/**
+ * Each picture of a batch, in the order of its texts: its length when it was written into
+ * its slot of the slab, else (no slot, or more than a slot holds) the JPEG as a latin1
+ * string (one character per byte).
+ */
+export type DrawnBatch = (number | string)[];
 
 // Each picture's pixels are read out of Skia into an 84 KB buffer of native memory, freed
 // only when this thread's garbage collector finds it dead. A drawing leaves too little on
@@ -26,8 +33,16 @@ const COLLECT_EVERY = 64;
 let drawnSinceCollection = 0;
 
 /** Draws a batch of captchas: one message each way for the whole batch. */
-export default function draw({ texts, width, height }: DrawTask): DrawnBatch {
-  const batch = drawCaptchas(texts, width, height);
+export default function draw({ texts, width, height, slab, slots }: DrawTask): DrawnBatch {
+  const memory = slab === undefined ? undefined : new Uint8Array(slab);
+  const batch = texts.map((text, i): number | string => {
+    const jpeg = drawCaptchaView(text, width, height);
+    const slot = slots?.[i];
+    if (memory === undefined || slot === undefined || jpeg.length > SLOT_BYTES)
+      return jpeg.toString('latin1');
+    memory.set(jpeg, slot * SLOT_BYTES);
+    return jpeg.length;
+  });
   drawnSinceCollection += texts.length;
   if (drawnSinceCollection >= COLLECT_EVERY) {
     drawnSinceCollection = 0;

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type * as CanvasModule from '@napi-rs/canvas';
 import type { Canvas, Path2D as Outline, SKRSContext2D } from '@napi-rs/canvas';
 import type * as JpegTurboModule from '@julusian/jpeg-turbo';
-import type { PictureBytes } from './captcha-renderer.js';
 import { CAPTCHA_FONT_FILE } from '../paths.js';
 
 // Skia is a large native library: required here, where the drawing is, so that only the
@@ -80,13 +79,16 @@ export function drawCaptcha(text: string, width = 120, height = 44): Buffer {
 }
 
 /**
- * Several captchas, each JPEG as a "binary" string (one character per byte, latin1; see
- * PictureBytes): what a captcha thread sends back for a batch. A string crosses to the main
- * thread as a copy on its JavaScript heap and stays there until it is served; an ArrayBuffer
- * arrives as native memory that V8 frees only at a full collection, and under load tens of MB
- * of pictures already sent waited for one.
+ * One captcha as a JPEG in a buffer kept for the next drawing: valid until the next call
+ * on this thread (for a caller that copies it on at once, as a captcha thread does into
+ * its slot of the shared slab).
  */
-export function drawCaptchas(texts: readonly string[], width = 120, height = 44): PictureBytes[] {
+export function drawCaptchaView(text: string, width = 120, height = 44): Buffer {
+  return drawInto(text, width, height);
+}
+
+/** Several captchas, each JPEG as a latin1 string (one character per byte; see StringPicture). */
+export function drawCaptchaStrings(texts: readonly string[], width = 120, height = 44): string[] {
   return texts.map((text) => drawInto(text, width, height).toString('latin1'));
 }
 

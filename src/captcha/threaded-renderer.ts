@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { Piscina } from 'piscina';
 import type { DrawnBatch, DrawTask } from './captcha-worker.js';
-import type { CaptchaRenderer, PictureBytes } from './captcha-renderer.js';
+import { StringPicture, type CaptchaRenderer, type Picture } from './captcha-renderer.js';
+import { PictureSlab } from './picture-slab.js';
 import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
@@ -12,25 +13,36 @@ const IDLE_MS = 30_000;
  * each) never holds up the event loop and a process uses more than one core for it.
  * `renderBatch` hands a thread a whole batch in one message (the captcha pool gathers the
  * requests of one turn of the event loop into batches): one message per picture cost half
- * as much CPU again as the drawing itself. Threads start when captchas are asked for and
- * stop after IDLE_MS without work.
+ * as much CPU again as the drawing itself. The thread writes each picture into a slot of
+ * memory shared with it (PictureSlab), claimed for the batch, and answers with the
+ * pictures' lengths: a picture never crosses as a copy, nor waits on V8's heap. A batch
+ * that finds too few free slots crosses as strings instead. Threads start when captchas are
+ * asked for and stop after IDLE_MS without work.
  */
 export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
   readonly parallelism: number;
   private readonly pool: Piscina<DrawTask, DrawnBatch>;
+  private readonly slab: PictureSlab;
   /** Batches asked for and not yet answered, running or queued. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing = false;
 
+  /**
+   * `slots`: the most pictures held in the shared slab at once; enough for every picture
+   * that can be alive (the pool, the batches in flight, the requests waiting), or some
+   * batches cross as strings.
+   */
   constructor(
     threads: number,
+    slots: number,
     private readonly width = 120,
     private readonly height = 44,
   ) {
     // A missing font stops the start-up rather than a request (the threads load it).
     if (!fs.existsSync(CAPTCHA_FONT_FILE)) throw new Error(`captcha font missing: ${CAPTCHA_FONT_FILE}`);
     this.parallelism = threads;
+    this.slab = new PictureSlab(slots);
     this.pool = new Piscina({
       // From the sources (tests) the worker loads the .ts file through the same --import
       // loader as the main thread, which worker threads inherit.
@@ -46,19 +58,40 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   }
 
   /** One picture (a batch of one). */
-  async render(text: string): Promise<PictureBytes> {
+  async render(text: string): Promise<Picture> {
     const [image] = await this.renderBatch([text]);
     return image!;
   }
 
   /** The texts' pictures, drawn on one thread: one message each way for the whole batch. */
-  async renderBatch(texts: readonly string[]): Promise<PictureBytes[]> {
+  async renderBatch(texts: readonly string[]): Promise<Picture[]> {
     if (this.closing) throw new Error('the captcha renderer is closed');
-    const drawn = this.pool.run({ texts, width: this.width, height: this.height });
+    const slots = this.slab.claim(texts.length);
+    const drawn = this.pool.run({
+      texts,
+      width: this.width,
+      height: this.height,
+      ...(slots !== undefined && { slab: this.slab.memory, slots }),
+    });
     this.inFlight.add(drawn);
-    const images = await drawn.finally(() => this.inFlight.delete(drawn));
-    if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
-    return images;
+    let images: DrawnBatch;
+    try {
+      images = await drawn.finally(() => this.inFlight.delete(drawn));
+      if (images.length !== texts.length) throw new Error('captcha worker returned too few images');
+    } catch (error) {
+      if (slots !== undefined) this.slab.giveBack(slots);
+      throw error;
+    }
+    return images.map((image, i) => {
+      const slot = slots?.[i];
+      if (typeof image === 'string') {
+        // Drawn without a slot, or too large for it (the slot goes back unused).
+        if (slot !== undefined) this.slab.giveBack([slot]);
+        return new StringPicture(image);
+      }
+      // A length: the thread wrote the picture into its slot.
+      return this.slab.pictureAt(slot!, image);
+    });
   }
 
   async close(): Promise<void> {

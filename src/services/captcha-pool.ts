@@ -1,9 +1,9 @@
-import type { CaptchaRenderer, PictureBytes } from '../captcha/captcha-renderer.js';
+import type { CaptchaRenderer, Picture } from '../captcha/captcha-renderer.js';
 
-/** A captcha's text and its picture, drawn together. */
+/** A captcha's text and its picture, drawn together; whoever takes it releases the picture. */
 export interface DrawnCaptcha {
   text: string;
-  image: PictureBytes;
+  image: Picture;
 }
 
 /** What the pool has done since it started (for /metrics and the bench). */
@@ -45,6 +45,9 @@ export interface CaptchaPoolOptions {
    */
   maxWaiting?: number;
 }
+
+/** Pictures asked of the renderer in one batch, unless `batch` says otherwise. */
+export const DEFAULT_BATCH = 16;
 
 /** How long drawing ahead waits after a batch failed, so that a broken renderer is not retried in a loop. */
 const RETRY_MS = 1000;
@@ -93,7 +96,7 @@ export class CaptchaPool {
     private readonly newText: () => string,
     private readonly options: CaptchaPoolOptions,
   ) {
-    this.batch = Math.max(1, options.batch ?? 16);
+    this.batch = Math.max(1, options.batch ?? DEFAULT_BATCH);
     this.aheadBatches = Math.max(1, options.aheadBatches ?? 1);
     if (options.size > 0) {
       this.starter = setTimeout(() => this.fillAhead(), options.startAfterMs ?? 1000);
@@ -188,12 +191,16 @@ export class CaptchaPool {
       (images) => {
         this.drawing -= count;
         if (ahead) this.drawingAhead -= 1;
-        if (this.closed) return;
+        if (this.closed) {
+          for (const image of images) image.release();
+          return;
+        }
         for (let i = 0; i < count; i++) {
           const pair = { text: texts[i]!, image: images[i]! };
           const waiter = this.waiting.shift();
           if (waiter !== undefined) waiter.resolve(pair);
           else if (this.ready.length < this.options.size) this.ready.push(pair);
+          else pair.image.release();
         }
         this.fillAhead();
       },
@@ -216,7 +223,7 @@ export class CaptchaPool {
   close(): void {
     clearTimeout(this.starter);
     this.closed = true;
-    this.ready.length = 0;
+    for (const pair of this.ready.splice(0)) pair.image.release();
     for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('the captcha pool is closed'));
   }
 }

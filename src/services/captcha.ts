@@ -72,7 +72,10 @@ export class CaptchaService {
     if (!perIp.allowed) return fail(RET.IPERR, 'captchaTooOften', perIp.retryAfterSeconds);
     const drawn = await this.pool.take();
     if (drawn === null) return fail(RET.REQERR, 'captchaBusy', 1);
-    const { text, image } = drawn;
+    const { text } = drawn;
+    // Copied out now, as the request is answered, and released (see Picture).
+    const image = drawn.image.bytes();
+    drawn.image.release();
     if (lastUuid !== undefined && lastUuid !== uuid) await this.store.delete(key(lastUuid));
     await this.store.set(
       key(uuid),
@@ -80,8 +83,7 @@ export class CaptchaService {
       this.settings.ttlSeconds * 1000,
     );
     this.events.captchaDrawn();
-    // The picture becomes a Buffer only now, as the request is answered (see PictureBytes).
-    return ok({ image: Buffer.from(image, 'latin1'), contentType: this.renderer.contentType, text });
+    return ok({ image, contentType: this.renderer.contentType, text });
   }
 
   /** One captcha, one try: the stored code is deleted whatever the answer. */

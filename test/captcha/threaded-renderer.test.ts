@@ -3,12 +3,13 @@ import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { StringPicture, type Picture } from '../../src/captcha/captcha-renderer.js';
 import { ThreadedCaptchaRenderer } from '../../src/captcha/threaded-renderer.js';
 import { ROOT } from '../helpers/server-process.js';
 
 /** Pixels dark enough to be ink (characters and curves), in a decoded captcha. */
-async function inkOf(picture: string): Promise<number> {
-  const decoded = await loadImage(Buffer.from(picture, 'latin1'));
+async function inkOf(picture: Picture): Promise<number> {
+  const decoded = await loadImage(picture.bytes());
   const canvas = createCanvas(decoded.width, decoded.height);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(decoded, 0, 0);
@@ -21,12 +22,11 @@ async function inkOf(picture: string): Promise<number> {
 }
 
 describe('the threaded captcha renderer', () => {
-  const renderer = new ThreadedCaptchaRenderer(2);
+  const renderer = new ThreadedCaptchaRenderer(2, 64);
   after(() => renderer.close());
 
   it('draws 120×44 pictures at twice their size (240×88), JPEGs of under 6 KB, on its worker threads', async () => {
-    // The bytes as they cross from a thread: one character per byte.
-    const image = Buffer.from(await renderer.render('7KQX'), 'latin1');
+    const image = (await renderer.render('7KQX')).bytes();
     assert.deepEqual([...image.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG signature');
     assert.ok(image.length < 6144, `${image.length} bytes`);
     const decoded = await loadImage(image);
@@ -59,11 +59,7 @@ describe('the threaded captcha renderer', () => {
       );
     }
     for (const image of images)
-      assert.deepEqual(
-        [...Buffer.from(image, 'latin1').subarray(0, 3)],
-        [0xff, 0xd8, 0xff],
-        'JPEG signature',
-      );
+      assert.deepEqual([...image.bytes().subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG signature');
   });
 
   it('closing while both threads draw draws every batch asked for, refuses later ones, and never aborts the process', async () => {
@@ -78,5 +74,50 @@ describe('the threaded captcha renderer', () => {
     assert.equal(report.lost, 0, stdout);
     assert.equal(report.refusedAfterClose, 12, stdout);
     assert.ok((report.batches ?? 0) >= 24, stdout);
+  });
+});
+
+describe('the pictures of the threaded renderer, in memory shared with its threads', () => {
+  const texts = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 'W' : 'WWWWWWWW'));
+
+  it('a picture held is never drawn over, however many are drawn and released after it', async () => {
+    const renderer = new ThreadedCaptchaRenderer(2, 32);
+    try {
+      const held = await renderer.renderBatch(texts);
+      assert.ok(
+        held.every((picture) => !(picture instanceof StringPicture)),
+        'written into slots',
+      );
+      const before = held.map((picture) => picture.bytes().toString('hex'));
+      // The other 16 slots are drawn into and given back over and over meanwhile.
+      for (let round = 0; round < 20; round++) {
+        for (const picture of await renderer.renderBatch(texts)) picture.release();
+      }
+      assert.deepEqual(
+        held.map((picture) => picture.bytes().toString('hex')),
+        before,
+      );
+      const ink = await Promise.all(held.map(inkOf));
+      for (let i = 0; i < texts.length; i += 2) assert.ok((ink[i + 1] ?? 0) > 1.3 * (ink[i] ?? 0));
+      for (const picture of held) picture.release();
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('a batch that finds too few free slots crosses as strings, each picture still its own text', async () => {
+    const renderer = new ThreadedCaptchaRenderer(2, 8);
+    try {
+      const pictures = await renderer.renderBatch(texts);
+      assert.ok(pictures.every((picture) => picture instanceof StringPicture));
+      const ink = await Promise.all(pictures.map(inkOf));
+      for (let i = 0; i < texts.length; i += 2) assert.ok((ink[i + 1] ?? 0) > 1.3 * (ink[i] ?? 0));
+      // The slots were not taken by that batch: a batch that fits goes into them.
+      const fits = await renderer.renderBatch(texts.slice(0, 8));
+      assert.ok(fits.every((picture) => !(picture instanceof StringPicture)));
+      for (const picture of [...pictures, ...fits]) picture.release();
+    } finally {
+      await renderer.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 // against kills the process: closes threaded renderers while both of their threads draw (or
 // the second is still loading), then prints what became of every batch asked for.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Picture } from '../../src/captcha/captcha-renderer.js';
 import { ThreadedCaptchaRenderer } from '../../src/captcha/threaded-renderer.js';
 
 const rounds = Number(process.argv[2] ?? 10);
@@ -11,14 +12,14 @@ let lost = 0;
 let refusedAfterClose = 0;
 
 for (let round = 0; round < rounds; round++) {
-  const renderer = new ThreadedCaptchaRenderer(2);
-  const asked: Promise<string[]>[] = [];
+  const renderer = new ThreadedCaptchaRenderer(2, 64);
+  const asked: Promise<Picture[]>[] = [];
   let closing = false;
   const keepDrawing = async (): Promise<void> => {
     while (!closing) {
       const batch = renderer.renderBatch(texts);
       asked.push(batch);
-      await batch.catch(() => undefined);
+      for (const picture of await batch.catch(() => [])) picture.release();
     }
   };
   await renderer.render('ABCD');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
+import type { Picture } from '../../src/captcha/captcha-renderer.js';
 import { CanvasCaptchaRenderer } from '../../src/captcha/canvas-renderer.js';
 import { loadConfig } from '../../src/config.js';
 import { API, assertRet, newPhone, post, TEST_SECRET } from '../helpers/app.js';
@@ -10,7 +11,7 @@ import { PRODUCTION_TOKEN_ENV } from '../helpers/production-env.js';
 /** Remembers the text it last drew, so a test can answer the captcha without the test hooks. */
 class RememberingRenderer extends CanvasCaptchaRenderer {
   last = '';
-  override render(text: string): Promise<string> {
+  override render(text: string): Promise<Picture> {
     this.last = text;
     return super.render(text);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CaptchaRenderer } from '../../src/captcha/captcha-renderer.js';
+import type { CaptchaRenderer, Picture } from '../../src/captcha/captcha-renderer.js';
 import { ThreadedCaptchaRenderer } from '../../src/captcha/threaded-renderer.js';
 import { API, newUuid, startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -14,21 +14,21 @@ class RecordingRenderer implements CaptchaRenderer {
   /** Batches being drawn now, and the most there ever were at once. */
   atOnce = 0;
   mostAtOnce = 0;
-  private readonly inner = new ThreadedCaptchaRenderer(2);
+  private readonly inner = new ThreadedCaptchaRenderer(2, 2000);
   readonly parallelism = this.inner.parallelism;
 
-  async render(text: string): Promise<string> {
+  async render(text: string): Promise<Picture> {
     const image = await this.inner.render(text);
-    this.drawn.set(Buffer.from(image, 'latin1').toString('hex'), text);
+    this.drawn.set(image.bytes().toString('hex'), text);
     return image;
   }
 
-  async renderBatch(texts: readonly string[]): Promise<string[]> {
+  async renderBatch(texts: readonly string[]): Promise<Picture[]> {
     this.batches.push(texts.length);
     this.atOnce += 1;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.atOnce);
     const images = await this.inner.renderBatch(texts).finally(() => (this.atOnce -= 1));
-    images.forEach((image, i) => this.drawn.set(Buffer.from(image, 'latin1').toString('hex'), texts[i]!));
+    images.forEach((image, i) => this.drawn.set(image.bytes().toString('hex'), texts[i]!));
     return images;
   }
 
