@@ -4,6 +4,13 @@ import type { Picture } from './captcha-renderer.js';
 export const SLOT_BYTES = 6144;
 
 /**
+ * The most slots a slab has (192 MB of address space, resident only as used), whatever it is
+ * asked for: CAPTCHA_POOL_SIZE and CAPTCHA_MAX_WAITING at their maximums would ask for
+ * 6.6 GB. Pictures beyond it cross as strings.
+ */
+export const MAX_SLOTS = 32_768;
+
+/**
  * Memory shared with the drawing threads, cut into slots of SLOT_BYTES, each holding one
  * picture from its drawing until a request is answered with it (ThreadedCaptchaRenderer).
  * A thread writes a JPEG straight into the slot it was given, so a picture crosses to the
@@ -18,7 +25,8 @@ export class PictureSlab {
   /** Free slots, the next to claim last. */
   private readonly free: number[];
 
-  constructor(readonly slots: number) {
+  constructor(asked: number) {
+    const slots = Math.min(Math.max(0, Math.floor(asked)), MAX_SLOTS);
     this.memory = new SharedArrayBuffer(slots * SLOT_BYTES);
     this.view = Buffer.from(this.memory);
     this.free = Array.from({ length: slots }, (_, i) => slots - 1 - i);

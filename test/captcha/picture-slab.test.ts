@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PictureSlab, SLOT_BYTES } from '../../src/captcha/picture-slab.js';
+import { MAX_SLOTS, PictureSlab, SLOT_BYTES } from '../../src/captcha/picture-slab.js';
 
 /** Writes `bytes` into `slot`, as a captcha thread does. */
 function write(slab: PictureSlab, slot: number, bytes: Buffer): void {
@@ -39,5 +39,12 @@ describe('the picture slab', () => {
     const [slot] = slab.claim(1)!;
     slab.pictureAt(slot!, 1).release();
     assert.deepEqual(slab.claim(1), [slot]);
+  });
+
+  it('never reserves more than MAX_SLOTS slots, whatever the settings ask for', () => {
+    // CAPTCHA_POOL_SIZE and CAPTCHA_MAX_WAITING at their maximums.
+    const slab = new PictureSlab(100_000 + 1_000_000 + 32);
+    assert.equal(slab.freeCount, MAX_SLOTS);
+    assert.equal(slab.memory.byteLength, MAX_SLOTS * SLOT_BYTES);
   });
 });
