@@ -7,8 +7,9 @@ const VALUES_SHARE = 0.9;
 const FULL_SWEEP_EVERY_MS = 1000;
 
 /**
- * The in-process adapter: one Map, expiry read from the injected clock. Every method
- * runs to completion without awaiting anything, which is what makes each atomic.
+ * The in-process adapter: a Map from each key to its slot in a column of values and a
+ * column of expiries, read against the injected clock. Every method runs to completion
+ * without awaiting anything, which is what makes each atomic.
  *
  * Bounded at `maxKeys`: no key is ever evicted (a dropped counter would reopen a quota),
  * so a write that would add a key to a full store is refused with StoreFullError. New
