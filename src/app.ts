@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ThreadedCaptchaRenderer } from './captcha/threaded-renderer.js';
+import { IDLE_MS, IDLE_MS_BEHIND_A_POOL, ThreadedCaptchaRenderer } from './captcha/threaded-renderer.js';
 import type { CaptchaRenderer } from './captcha/captcha-renderer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -194,6 +194,8 @@ export async function buildApp(config: Config, overrides: Overrides = {}): Promi
           // Every picture that can be alive at once: the pool, the requests waiting for a
           // drawing, and a batch ahead per thread.
           config.captchaPoolSize + config.captchaMaxWaiting + DEFAULT_BATCH * config.captchaThreads,
+          // Behind a pool a thread's restart keeps no request waiting: threads go sooner.
+          { idleMs: config.captchaPoolSize > 0 ? IDLE_MS_BEHIND_A_POOL : IDLE_MS },
         ));
   app.addHook('onClose', async () => {
     // Drawing ahead stops first, so that no batch is left to fail as the threads go.

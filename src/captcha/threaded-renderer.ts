@@ -6,7 +6,20 @@ import { PictureSlab } from './picture-slab.js';
 import { CAPTCHA_FONT_FILE, CAPTCHA_WORKER_URL } from '../paths.js';
 
 /** How long a thread with nothing to draw lives on before it exits and gives back its memory. */
-const IDLE_MS = 30_000;
+export const IDLE_MS = 30_000;
+/**
+ * The same when captchas are drawn ahead (CAPTCHA_POOL_SIZE > 0). A thread that starts
+ * again (~80 ms of CPU with its first batch: an isolate, the worker's code, Skia, the font)
+ * keeps no request waiting, since the pool serves requests meanwhile. A thread that has
+ * drawn holds ~20 MB (its isolate, and the memory Skia's allocator keeps for reuse) that
+ * no request needs while the pool is full.
+ */
+export const IDLE_MS_BEHIND_A_POOL = 5_000;
+
+export interface ThreadedRendererOptions {
+  /** How long a thread with nothing to draw lives on (default IDLE_MS). */
+  idleMs?: number;
+}
 
 /**
  * Draws captchas on a pool of worker threads (piscina), so that drawing (~0.2 ms of CPU
@@ -17,7 +30,7 @@ const IDLE_MS = 30_000;
  * memory shared with it (PictureSlab), claimed for the batch, and answers with the
  * pictures' lengths: a picture never crosses as a copy, nor waits on V8's heap. A batch
  * that finds too few free slots crosses as strings instead. Threads start when captchas are
- * asked for and stop after IDLE_MS without work.
+ * asked for and stop after `idleMs` without work.
  */
 export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   readonly contentType = 'image/jpeg' as const;
@@ -33,12 +46,10 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
    * that can be alive (the pool, the batches in flight, the requests waiting), or some
    * batches cross as strings.
    */
-  constructor(
-    threads: number,
-    slots: number,
-    private readonly width = 120,
-    private readonly height = 44,
-  ) {
+  private readonly width = 120;
+  private readonly height = 44;
+
+  constructor(threads: number, slots: number, { idleMs = IDLE_MS }: ThreadedRendererOptions = {}) {
     // A missing font stops the start-up rather than a request (the threads load it).
     if (!fs.existsSync(CAPTCHA_FONT_FILE)) throw new Error(`captcha font missing: ${CAPTCHA_FONT_FILE}`);
     this.parallelism = threads;
@@ -49,12 +60,17 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
       filename: CAPTCHA_WORKER_URL.href,
       minThreads: 0,
       maxThreads: threads,
-      idleTimeout: IDLE_MS,
+      idleTimeout: idleMs,
       atomics: 'disabled',
       // Drawing a picture allocates little on the JS heap (Skia's memory is native): a small
       // young generation keeps each thread's isolate from growing tens of MB under load.
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
+  }
+
+  /** Drawing threads alive now (they start on demand and stop when idle). */
+  get threadCount(): number {
+    return this.pool.threads.length;
   }
 
   /** One picture (a batch of one). */

@@ -105,6 +105,27 @@ describe('the pictures of the threaded renderer, in memory shared with its threa
     }
   });
 
+  it('a thread with nothing to draw for `idleMs` exits, and the next batch starts one again', async () => {
+    const renderer = new ThreadedCaptchaRenderer(2, 32, { idleMs: 300 });
+    try {
+      assert.equal(renderer.threadCount, 0, 'no thread before anything is drawn');
+      (await renderer.renderBatch(texts.slice(0, 4))).forEach((picture) => picture.release());
+      assert.ok(renderer.threadCount >= 1);
+      const deadline = Date.now() + 10_000;
+      while (renderer.threadCount > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(renderer.threadCount, 0, 'the idle threads exited');
+      const again = await renderer.renderBatch(texts.slice(0, 4));
+      assert.equal(renderer.threadCount >= 1, true, 'a thread started for the batch');
+      const ink = await Promise.all(again.map(inkOf));
+      assert.ok((ink[1] ?? 0) > 1.3 * (ink[0] ?? 0), 'each picture still its own text');
+      for (const picture of again) picture.release();
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it('a batch that finds too few free slots crosses as strings, each picture still its own text', async () => {
     const renderer = new ThreadedCaptchaRenderer(2, 8);
     try {
