@@ -40,15 +40,15 @@ export class ThreadedCaptchaRenderer implements CaptchaRenderer {
   /** Batches asked for and not yet answered, running or queued. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing = false;
+  /** The picture's size in CSS pixels (drawn at twice that: CAPTCHA_PIXEL_RATIO). */
+  private readonly width = 120;
+  private readonly height = 44;
 
   /**
    * `slots`: the most pictures held in the shared slab at once; enough for every picture
    * that can be alive (the pool, the batches in flight, the requests waiting), or some
    * batches cross as strings.
    */
-  private readonly width = 120;
-  private readonly height = 44;
-
   constructor(threads: number, slots: number, { idleMs = IDLE_MS }: ThreadedRendererOptions = {}) {
     // A missing font stops the start-up rather than a request (the threads load it).
     if (!fs.existsSync(CAPTCHA_FONT_FILE)) throw new Error(`captcha font missing: ${CAPTCHA_FONT_FILE}`);

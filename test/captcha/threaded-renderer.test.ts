@@ -117,7 +117,7 @@ describe('the pictures of the threaded renderer, in memory shared with its threa
       }
       assert.equal(renderer.threadCount, 0, 'the idle threads exited');
       const again = await renderer.renderBatch(texts.slice(0, 4));
-      assert.equal(renderer.threadCount >= 1, true, 'a thread started for the batch');
+      assert.ok(renderer.threadCount >= 1, 'a thread started for the batch');
       const ink = await Promise.all(again.map(inkOf));
       assert.ok((ink[1] ?? 0) > 1.3 * (ink[0] ?? 0), 'each picture still its own text');
       for (const picture of again) picture.release();
